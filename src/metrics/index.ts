@@ -1,0 +1,2 @@
+export { MetricError } from './errors.js';
+export { modeCoverage, type ModeCoverage } from './modes.js';
