@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * TF.js defines no gradient for comparison ops. Their outputs are piecewise constant, so
+ * the true gradient is zero almost everywhere. Without one, a gradient of a gradient
+ * (WGAN-GP, R1) fails as soon as it passes through LeakyReLU (whose gradient uses Greater)
+ * or a `where` mask.
+ */
+const COMPARISON_KERNELS = [
+  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual',
+  'LogicalAnd', 'LogicalOr', 'LogicalNot', 'LogicalXor', 'IsNan', 'IsInf', 'IsFinite',
+  'Sign', 'Floor', 'Ceil', 'Round', 'Step',
+] as const;
+
+let registered = false;
+
+/** Registers zero gradients for the comparison ops and the missing second-order conv gradient. Idempotent. */
+export function registerMissingGradients(): void {
+  if (registered) return;
+  registered = true;
+  for (const kernelName of COMPARISON_KERNELS) {
+    if (tf.getGradient(kernelName) !== undefined) continue;
+    tf.registerGradient({
+      kernelName,
+      inputsToSave: [],
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        const g = Array.isArray(dy) ? dy[0] : dy;
+        // Comparison ops take inputs named a and b (unary ones x); zero for each.
+        return { a: () => tf.zerosLike(g), b: () => tf.zerosLike(g), x: () => tf.zerosLike(g) };
+      },
+    });
+  }
+  // Conv2DBackpropFilter is bilinear in (x, dy): its own gradient lets R1 and the
+  // gradient penalty differentiate through the filter gradient of a conv critic.
+  if (tf.getGradient('Conv2DBackpropFilter') === undefined) {
+    tf.registerGradient({
+      kernelName: 'Conv2DBackpropFilter',
+      inputsToSave: ['x', 'dy'],
+      gradFunc: (ddw: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+        const g = (Array.isArray(ddw) ? ddw[0] : ddw) as tf.Tensor4D;
+        const [x, dy] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const { strides, pad, dimRoundingMode } = attrs as unknown as {
+          strides: [number, number];
+          pad: 'valid' | 'same' | number;
+          dimRoundingMode?: 'floor' | 'round' | 'ceil';
+        };
+        return {
+          x: () => tf.conv2dTranspose(dy, g, x.shape, strides, pad as 'valid' | 'same', dimRoundingMode),
+          dy: () => tf.conv2d(x, g, strides, pad as 'valid' | 'same', 'NHWC', 1, dimRoundingMode),
+        };
+      },
+    });
+  }
+}

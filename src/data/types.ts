@@ -1,0 +1,47 @@
+import type { Rng } from '../train/rng.js';
+
+/** What a training step draws from a data set. */
+export interface Batch {
+  /** Row-major samples in model space: points in data coordinates, images NHWC in [-1, 1]. */
+  x: Float32Array;
+  /** Class labels when the data set has them. */
+  labels?: Int32Array;
+}
+
+export interface Dataset {
+  /** The name a user types (`ring8`, `mnist`, `idx:/path`). */
+  readonly name: string;
+  readonly kind: 'points' | 'images';
+  /** Shape of one sample: [2] for points, [height, width, channels] for images. */
+  readonly shape: readonly number[];
+  /** Number of stored samples; Infinity for a sampler such as a toy mixture. */
+  readonly size: number;
+  /** Number of classes when labels exist. */
+  readonly numClasses?: number;
+  /** Draws a batch; the same rng state gives the same batch. */
+  sample(batchSize: number, rng: Rng): Batch;
+}
+
+/** A data set whose samples all live in memory (images, or a finite point set). */
+export interface StoredDataset extends Dataset {
+  /** All samples in model space, row-major. */
+  readonly x: Float32Array;
+  readonly labels?: Int32Array;
+}
+
+/** A 2D mixture of isotropic Gaussians: the toy data sets the mode metrics know. */
+export interface MixtureDataset extends Dataset {
+  readonly kind: 'points';
+  /** Mode centres, [numModes][2]. */
+  readonly modes: ReadonlyArray<readonly [number, number]>;
+  /** Standard deviation of every mode. */
+  readonly std: number;
+}
+
+export class DataError extends Error {
+  override name = 'DataError';
+}
+
+export function sampleElementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

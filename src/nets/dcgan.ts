@@ -1,0 +1,56 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { NetworkError, type GanNetworks, type NetworkSpec } from './types.js';
+
+/** Batch norm with PyTorch's defaults (momentum 0.1 there is 0.9 here; eps 1e-5). */
+function batchNorm(): tfl.layers.Layer {
+  return tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 });
+}
+
+/**
+ * DCGAN (Radford et al. 2016) as the reference workloads define it: 28×28 images
+ * (dcgan-mnist: 7×7×128 → 14×14×64 → 28×28×c) and 32×32 images (dcgan-cifar:
+ * 4×4×512 → 8×8×256 → 16×16×128 → 32×32×c). Every conv is k4 s2 p1 ('same' in NHWC),
+ * with bias, BN after each hidden layer of G and after every D conv but the first.
+ */
+export function buildDcgan(spec: NetworkSpec): GanNetworks {
+  const dataShape = [...spec.dataShape];
+  if (dataShape.length !== 3) throw new NetworkError(`dcgan needs image data; got samples of shape [${dataShape}] (use --model mlp for points)`);
+  const [h, w, c] = dataShape;
+  let start: number;
+  let gChannels: number[];
+  if (h === 28 && w === 28) {
+    start = 7;
+    gChannels = [128, 64];
+  } else if (h === 32 && w === 32) {
+    start = 4;
+    gChannels = [512, 256, 128];
+  } else {
+    throw new NetworkError(`dcgan supports 28×28 and 32×32 images; got ${h}×${w} (resize the data or use --model mlp)`);
+  }
+  const useBn = spec.batchNorm ?? true;
+
+  const generator = tfl.sequential({ name: 'generator' });
+  generator.add(tfl.layers.dense({ units: start * start * gChannels[0], inputShape: [spec.latentDim] }));
+  if (useBn) generator.add(batchNorm());
+  generator.add(tfl.layers.reLU());
+  generator.add(tfl.layers.reshape({ targetShape: [start, start, gChannels[0]] }));
+  for (let i = 1; i < gChannels.length; i++) {
+    generator.add(tfl.layers.conv2dTranspose({ filters: gChannels[i], kernelSize: 4, strides: 2, padding: 'same' }));
+    if (useBn) generator.add(batchNorm());
+    generator.add(tfl.layers.reLU());
+  }
+  generator.add(tfl.layers.conv2dTranspose({ filters: c, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh' }));
+
+  const dChannels = [...gChannels].reverse();
+  const discriminator = tfl.sequential({ name: 'discriminator' });
+  dChannels.forEach((filters, i) => {
+    discriminator.add(
+      tfl.layers.conv2d(i === 0 ? { filters, kernelSize: 4, strides: 2, padding: 'same', inputShape: dataShape } : { filters, kernelSize: 4, strides: 2, padding: 'same' }),
+    );
+    if (i > 0) discriminator.add(batchNorm());
+    discriminator.add(tfl.layers.leakyReLU({ alpha: 0.2 }));
+  });
+  discriminator.add(tfl.layers.flatten());
+  discriminator.add(tfl.layers.dense({ units: 1 }));
+  return { generator, discriminator, latentDim: spec.latentDim, dataShape };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { OptimizerSchema } from './optimizers.js';
+import { MODEL_NAMES } from '../nets/types.js';
+
+export const LossSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('minimax') }),
+  z.object({ type: z.literal('non-saturating') }),
+  z.object({ type: z.literal('wgan'), clipValue: z.number().positive().default(0.01) }),
+  z.object({ type: z.literal('wgan-gp'), gradientPenaltyWeight: z.number().nonnegative().default(10) }),
+  z.object({ type: z.literal('least-squares') }),
+  z.object({ type: z.literal('hinge') }),
+]);
+export type LossConfig = z.infer<typeof LossSchema>;
+export type LossType = LossConfig['type'];
+export const LOSS_TYPES = ['minimax', 'non-saturating', 'wgan', 'wgan-gp', 'least-squares', 'hinge'] as const;
+
+export const VARIANT_NAMES = ['gan'] as const;
+
+/** Everything a run needs, resolved: this is what config.json in a run folder holds. */
+export const RunConfigSchema = z
+  .object({
+    variant: z.string().default('gan'),
+    data: z.string().min(1).default('mnist'),
+    model: z.enum(MODEL_NAMES).default('dcgan'),
+    latentDim: z.number().int().positive().optional(),
+    hidden: z.array(z.number().int().positive()).optional(),
+    loss: LossSchema.default({ type: 'non-saturating' }),
+    /** k in Goodfellow et al.'s Algorithm 1: discriminator updates per generator update. */
+    criticSteps: z.number().int().positive().optional(),
+    batchSize: z.number().int().positive().default(64),
+    steps: z.number().int().positive().default(1000),
+    optimizerG: OptimizerSchema.optional(),
+    optimizerD: OptimizerSchema.optional(),
+    /** One-sided label smoothing: the discriminator's target for real samples (1 = off). */
+    realLabel: z.number().gt(0).max(1).default(1),
+    seed: z.number().int().nonnegative().default(0),
+    sampleEvery: z.number().int().positive().optional(),
+    checkpointEvery: z.number().int().positive().optional(),
+    logEvery: z.number().int().positive().default(10),
+    /** Samples drawn for the fixed-noise grid (a square number for images). */
+    gridSize: z.number().int().positive().default(64),
+    /** Extra settings of variants and stabilisers, validated by each of them. */
+    options: z.record(z.unknown()).default({}),
+  })
+  .strict();
+
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+export type RunConfig = Required<Omit<z.output<typeof RunConfigSchema>, 'hidden'>> & { hidden?: number[] };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Loss-dependent defaults, as each paper trains: WGAN with RMSProp and clipping, WGAN-GP with Adam(1e-4, 0.5, 0.9). */
+function lossDefaults(loss: LossType, isPoints: boolean) {
+  switch (loss) {
+    case 'wgan':
+      return { criticSteps: 5, opt: { type: 'rmsprop' as const, learningRate: 5e-5, decay: 0.9, epsilon: 1e-8 } };
+    case 'wgan-gp':
+      return { criticSteps: 5, opt: { type: 'adam' as const, learningRate: 1e-4, beta1: 0.5, beta2: 0.9, epsilon: 1e-8 } };
+    default:
+      return { criticSteps: 1, opt: { type: 'adam' as const, learningRate: isPoints ? 1e-3 : 2e-4, beta1: 0.5, beta2: 0.999, epsilon: 1e-8 } };
+  }
+}
+
+/** Validates a config and fills every default, so the run folder records what really ran. */
+export function resolveConfig(input: RunConfigInput, dataKind: 'points' | 'images'): RunConfig {
+  const parsed = RunConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.length ? issue.path.join('.') : 'config';
+    throw new ConfigError(`invalid ${where}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  const isPoints = dataKind === 'points';
+  const d = lossDefaults(c.loss.type, isPoints);
+  const steps = c.steps;
+  return {
+    ...c,
+    latentDim: c.latentDim ?? (isPoints ? 2 : 100),
+    criticSteps: c.criticSteps ?? d.criticSteps,
+    optimizerG: c.optimizerG ?? d.opt,
+    optimizerD: c.optimizerD ?? d.opt,
+    sampleEvery: c.sampleEvery ?? Math.max(1, Math.round(steps / 10)),
+    checkpointEvery: c.checkpointEvery ?? Math.max(1, Math.round(steps / 4)),
+  };
+}
