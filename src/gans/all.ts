@@ -1,0 +1,3 @@
+// Every variant module, imported for its registerVariant() side effect.
+// Add one line per new variant file.
+import './gan.js';
