@@ -25,7 +25,7 @@ test('after pixel norm every pixel has unit mean square over channels, whatever 
   const ms = tf.mean(tf.square(y), -1).dataSync();
   for (const m of ms) assert.ok(Math.abs(m - 1) < 1e-4, `mean square ${m}`);
   // Directions are kept: y is x scaled per pixel by a positive number.
-  const cos = tf.sum(tf.mul(x, y), -1).div(tf.norm(x, 'euclidean', -1).mul(tf.norm(y, 'euclidean', -1))).dataSync();
+  const cos = tf.div(tf.sum(tf.mul(x, y), -1), tf.mul(tf.norm(x, 'euclidean', -1), tf.norm(y, 'euclidean', -1))).dataSync();
   for (const c of cos) assert.ok(c > 0.9999, `cosine ${c}`);
   tf.dispose([scales, x, y]);
 });
