@@ -1,0 +1,155 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { NetworkError, type ModelName } from './types.js';
+import { concatCondition, conditionInput, projectionTerm } from '../nn/label-embedding.js';
+
+/**
+ * Networks with extra inputs and outputs, built with the tfjs-layers functional API so
+ * they save in Layers format: a generator G(z, c) that takes a condition vector c beside
+ * the noise (one-hot label, InfoGAN codes), and a discriminator whose body φ(x) feeds an
+ * adversarial score and any number of linear heads (ACGAN classes, InfoGAN's Q, an
+ * encoder's z), optionally seeing a condition by concatenation (CGAN, BiGAN's (x, z)) or
+ * by projection (Miyato & Koyama 2018). Shapes follow src/nets/mlp.ts and dcgan.ts.
+ */
+
+export interface ConditionalGeneratorSpec {
+  model: ModelName;
+  dataShape: readonly number[];
+  latentDim: number;
+  /** Width of the condition vector c beside z; 0 builds a plain G(z). */
+  conditionDim: number;
+  hidden?: number[];
+  name?: string;
+}
+
+export interface HeadSpec {
+  name: string;
+  units: number;
+}
+
+export interface ConditionalDiscriminatorSpec {
+  model: ModelName;
+  dataShape: readonly number[];
+  hidden?: number[];
+  /** A vector the network sees beside x, and how: concatenated, or projected onto φ(x). */
+  condition?: { size: number; mode: 'concat' | 'projection'; inputName?: string };
+  /** Whether the first output is the adversarial score (default true). */
+  adversarial?: boolean;
+  /** Linear heads on the shared body φ(x), output after the score, in this order. */
+  heads?: HeadSpec[];
+  /** Also output the body's features φ(x), last (feature matching needs them). */
+  featuresOutput?: boolean;
+  name?: string;
+}
+
+function act(kind: 'relu' | 'leaky-relu', x: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  const layer = kind === 'relu' ? tfl.layers.reLU() : tfl.layers.leakyReLU({ alpha: 0.2 });
+  return layer.apply(x) as tfl.SymbolicTensor;
+}
+
+function dense(units: number, x: tfl.SymbolicTensor, opts: { activation?: 'tanh' | 'linear'; name?: string } = {}): tfl.SymbolicTensor {
+  return tfl.layers.dense({ units, activation: opts.activation, name: opts.name }).apply(x) as tfl.SymbolicTensor;
+}
+
+function batchNorm(x: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  return tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as tfl.SymbolicTensor;
+}
+
+/** DCGAN's spatial plan for a shape: the starting side and the channel widths. */
+function convPlan(dataShape: readonly number[]): { start: number; channels: number[] } {
+  if (dataShape.length !== 3) throw new NetworkError(`dcgan needs image data; got samples of shape [${dataShape}] (use --model mlp for points)`);
+  const [h, w] = dataShape;
+  if (h === 28 && w === 28) return { start: 7, channels: [128, 64] };
+  if (h === 32 && w === 32) return { start: 4, channels: [512, 256, 128] };
+  throw new NetworkError(`dcgan supports 28×28 and 32×32 images; got ${h}×${w} (resize the data or use --model mlp)`);
+}
+
+function isPoints(dataShape: readonly number[]): boolean {
+  return dataShape.length === 1;
+}
+
+/** G(z, c): the condition is concatenated with the noise at the input (Mirza & Osindero 2014). */
+export function buildConditionalGenerator(spec: ConditionalGeneratorSpec): tfl.LayersModel {
+  const dataShape = [...spec.dataShape];
+  const z = tfl.input({ shape: [spec.latentDim], name: 'z' });
+  const inputs = [z];
+  let h = z;
+  if (spec.conditionDim > 0) {
+    const c = conditionInput(spec.conditionDim, 'condition');
+    inputs.push(c);
+    h = concatCondition(z, c);
+  }
+  let out: tfl.SymbolicTensor;
+  if (spec.model === 'mlp') {
+    const points = isPoints(dataShape);
+    const hidden = spec.hidden ?? (points ? [512, 512, 512] : [256, 512, 1024]);
+    for (const units of hidden) h = act(points ? 'relu' : 'leaky-relu', dense(units, h));
+    const size = dataShape.reduce((a, b) => a * b, 1);
+    out = dense(size, h, { activation: points ? 'linear' : 'tanh' });
+    if (!points) out = tfl.layers.reshape({ targetShape: dataShape }).apply(out) as tfl.SymbolicTensor;
+  } else if (spec.model === 'dcgan') {
+    const { start, channels } = convPlan(dataShape);
+    h = act('relu', batchNorm(dense(start * start * channels[0], h)));
+    h = tfl.layers.reshape({ targetShape: [start, start, channels[0]] }).apply(h) as tfl.SymbolicTensor;
+    for (const filters of channels.slice(1)) {
+      h = tfl.layers.conv2dTranspose({ filters, kernelSize: 4, strides: 2, padding: 'same' }).apply(h) as tfl.SymbolicTensor;
+      h = act('relu', batchNorm(h));
+    }
+    out = tfl.layers.conv2dTranspose({ filters: dataShape[2], kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh' }).apply(h) as tfl.SymbolicTensor;
+  } else {
+    throw new NetworkError(`unknown model '${String(spec.model)}'; choose one of: mlp, dcgan`);
+  }
+  return tfl.model({ inputs, outputs: out, name: spec.name ?? 'generator' });
+}
+
+/**
+ * D(x[, c]) → [score?, ...heads]. With an MLP the condition joins x at the input; with the
+ * convolutional body it joins the flattened features, followed by one dense layer so that
+ * x and c interact. Projection adds ⟨embed(c), φ(x)⟩ to the score instead.
+ */
+export function buildConditionalDiscriminator(spec: ConditionalDiscriminatorSpec): tfl.LayersModel {
+  const dataShape = [...spec.dataShape];
+  const adversarial = spec.adversarial ?? true;
+  const heads = spec.heads ?? [];
+  if (!adversarial && heads.length === 0) throw new NetworkError('a discriminator needs a score or at least one head');
+  const x = tfl.input({ shape: dataShape, name: 'x' });
+  const inputs = [x];
+  let c: tfl.SymbolicTensor | null = null;
+  if (spec.condition) {
+    c = conditionInput(spec.condition.size, spec.condition.inputName ?? 'condition');
+    inputs.push(c);
+  }
+  const concat = c !== null && spec.condition?.mode === 'concat';
+  let phi: tfl.SymbolicTensor;
+  if (spec.model === 'mlp') {
+    const points = isPoints(dataShape);
+    const hidden = spec.hidden ? [...spec.hidden].reverse() : points ? [512, 512, 512] : [512, 256];
+    let h = points ? x : (tfl.layers.flatten().apply(x) as tfl.SymbolicTensor);
+    if (concat && c) h = concatCondition(h, c);
+    for (const units of hidden) h = act(points ? 'relu' : 'leaky-relu', dense(units, h));
+    phi = h;
+  } else if (spec.model === 'dcgan') {
+    const channels = [...convPlan(dataShape).channels].reverse();
+    let h = x;
+    channels.forEach((filters, i) => {
+      h = tfl.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same' }).apply(h) as tfl.SymbolicTensor;
+      if (i > 0) h = batchNorm(h);
+      h = act('leaky-relu', h);
+    });
+    h = tfl.layers.flatten().apply(h) as tfl.SymbolicTensor;
+    if (concat && c) h = act('leaky-relu', dense(spec.hidden?.[0] ?? 512, concatCondition(h, c)));
+    phi = h;
+  } else {
+    throw new NetworkError(`unknown model '${String(spec.model)}'; choose one of: mlp, dcgan`);
+  }
+  const outputs: tfl.SymbolicTensor[] = [];
+  if (adversarial) {
+    let score = dense(1, phi, { name: 'score' });
+    if (c && spec.condition?.mode === 'projection') {
+      score = tfl.layers.add().apply([score, projectionTerm(phi, c)]) as tfl.SymbolicTensor;
+    }
+    outputs.push(score);
+  }
+  for (const head of heads) outputs.push(dense(head.units, phi, { name: head.name }));
+  if (spec.featuresOutput) outputs.push(phi);
+  return tfl.model({ inputs, outputs: outputs.length === 1 ? outputs[0] : outputs, name: spec.name ?? 'discriminator' });
+}

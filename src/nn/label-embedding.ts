@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Rng } from '../train/rng.js';
+
+/**
+ * The conditioning machinery that CGAN, ACGAN, the projection discriminator, InfoGAN and
+ * BiGAN share: labels as one-hot vectors, the labels a grid or a batch is drawn with,
+ * softmax cross-entropy, and the two ways a network takes a condition in (concatenation
+ * and projection), as tfjs-layers functional pieces so models save in Layers format.
+ */
+
+export class LabelError extends Error {
+  override name = 'LabelError';
+}
+
+/** Throws a LabelError unless every label is an integer class id in [0, numClasses). */
+export function checkLabels(labels: ArrayLike<number>, numClasses: number): void {
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i];
+    if (!Number.isInteger(y) || y < 0 || y >= numClasses) {
+      throw new LabelError(`label ${y} is not a class of this model: labels must be integers 0..${numClasses - 1} (it was trained on ${numClasses} classes)`);
+    }
+  }
+}
+
+/** Labels as one-hot rows [n, numClasses]; throws a LabelError for an id out of range. */
+export function oneHotLabels(labels: Int32Array | tf.Tensor1D, numClasses: number): tf.Tensor2D {
+  const ids = labels instanceof Int32Array ? labels : (labels.dataSync() as ArrayLike<number>);
+  checkLabels(ids, numClasses);
+  return tf.tidy(() => {
+    const t = labels instanceof Int32Array ? tf.tensor1d(labels, 'int32') : tf.cast(labels, 'int32');
+    return tf.cast(tf.oneHot(t as tf.Tensor1D, numClasses), 'float32') as tf.Tensor2D;
+  });
+}
+
+/** Labels 0, 1, …, K−1, 0, 1, …: a grid whose rows are K wide shows every class in each row. */
+export function roundRobinLabels(n: number, numClasses: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i % numClasses;
+  return out;
+}
+
+/** n class ids drawn uniformly (the class prior the generator is trained on). */
+export function randomLabels(rng: Rng, n: number, numClasses: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = rng.int(numClasses);
+  return out;
+}
+
+/** Mean softmax cross-entropy of logits [n, K] against one-hot targets [n, K]. */
+export function softmaxCrossEntropy(logits: tf.Tensor, oneHot: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const logProbs = tf.logSoftmax(logits);
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbs), -1))) as tf.Scalar;
+  });
+}
+
+/** Share of rows whose arg-max logit is the label. */
+export function accuracy(logits: tf.Tensor, labels: Int32Array): number {
+  const predicted = tf.tidy(() => tf.argMax(logits, -1)).dataSync() as Int32Array;
+  let right = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) right++;
+  return right / Math.max(1, labels.length);
+}
+
+// ---- Functional-API pieces ------------------------------------------------------------
+
+/** A symbolic input for a condition vector (one-hot label, latent code). */
+export function conditionInput(size: number, name: string): tfl.SymbolicTensor {
+  return tfl.input({ shape: [size], name });
+}
+
+/** Conditioning by concatenation (Mirza & Osindero 2014): [features, condition]. */
+export function concatCondition(features: tfl.SymbolicTensor, condition: tfl.SymbolicTensor, name?: string): tfl.SymbolicTensor {
+  return tfl.layers.concatenate({ axis: -1, name }).apply([features, condition]) as tfl.SymbolicTensor;
+}
+
+/**
+ * The projection discriminator's class term (Miyato & Koyama 2018): ⟨embed(y), φ(x)⟩, with
+ * embed(y) a learnt row per class, written as a bias-free dense layer on the one-hot label.
+ * Returns [batch, 1], to add to the unconditional score ψ(φ(x)).
+ */
+export function projectionTerm(features: tfl.SymbolicTensor, labelOneHot: tfl.SymbolicTensor, name = 'projection'): tfl.SymbolicTensor {
+  const width = features.shape[features.shape.length - 1];
+  if (width === null) throw new Error('projectionTerm needs features of known width');
+  const embedding = tfl.layers.dense({ units: width, useBias: false, name: `${name}_embedding` }).apply(labelOneHot) as tfl.SymbolicTensor;
+  return tfl.layers.dot({ axes: -1, name: `${name}_dot` }).apply([features, embedding]) as tfl.SymbolicTensor;
+}
