@@ -1,2 +1,42 @@
 export { MetricError } from './errors.js';
 export { modeCoverage, type ModeCoverage } from './modes.js';
+export { frechetDistance, frechetFromStats, gaussianStats, type GaussianStats } from './frechet.js';
+export { symmetricEigen, symmetricSqrt, type SymmetricEigen } from './linalg.js';
+export {
+  wassersteinExact,
+  slicedWasserstein,
+  wasserstein1D,
+  solveAssignment,
+  EXACT_WASSERSTEIN_MAX_POINTS,
+  type WassersteinResult,
+  type SlicedWassersteinResult,
+} from './wasserstein.js';
+export {
+  evaluateOnGrid,
+  gridAround,
+  cellCentre,
+  cellArea,
+  mixtureDensity,
+  kdeDensity,
+  scottBandwidth,
+  jsDivergenceOnGrid,
+  optimalDiscriminator,
+  jsFromDiscriminator,
+  jsFromDiscriminatorSamples,
+  MAX_JS_NATS,
+  DISCRIMINATOR_CLAMP,
+  type Grid2D,
+  type Density2D,
+  type GridJS,
+} from './divergence.js';
+export {
+  loadFeatureClassifier,
+  classifierFeatures,
+  classifierProbs,
+  argmaxRows,
+  buildClassifierNet,
+  FEATURE_DIM,
+  NUM_CLASSES,
+  type FeatureClassifier,
+  type ClassifierRecord,
+} from './classifier.js';
