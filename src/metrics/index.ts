@@ -40,3 +40,5 @@ export {
   type FeatureClassifier,
   type ClassifierRecord,
 } from './classifier.js';
+export { kernelInceptionDistance, type KidResult } from './kid.js';
+export { precisionRecall, densityCoverage, kthNeighbourSquaredRadii, type PrecisionRecall, type DensityCoverage } from './manifold.js';
