@@ -1,0 +1,73 @@
+import { trainCommand } from './train.js';
+import { sampleCommand } from './sample.js';
+import { evalCommand } from './eval.js';
+import { infoCommand } from './info.js';
+import { isUserError, UsageError } from './errors.js';
+
+type Command = (argv: string[]) => Promise<number>;
+
+/** Commands whose modules load lazily (they pull in servers or optional pieces). */
+const LAZY: Record<string, () => Promise<Command>> = {
+  studio: async () => {
+    const spec = './studio.js';
+    return ((await import(spec)) as { studioCommand: Command }).studioCommand;
+  },
+  encode: async () => {
+    const spec = './encode.js';
+    return ((await import(spec)) as { encodeCommand: Command }).encodeCommand;
+  },
+};
+
+const COMMANDS: Record<string, Command> = { train: trainCommand, sample: sampleCommand, eval: evalCommand, info: infoCommand };
+
+export const MAIN_HELP = `gankit: generative adversarial networks in TypeScript
+
+Usage: gankit <command> [flags]
+
+Commands:
+  train    train a GAN into a run folder (no flags: DCGAN on the bundled MNIST digits)
+  sample   draw samples from a run as .npy or .png
+  eval     score a run (mode coverage on 2D data, classifier features on images)
+  encode   map data to latent codes with a BiGAN's encoder
+  studio   open the web studio (live training in the browser, run viewer)
+  info     versions, backend, native build, threads
+
+Run \`gankit <command> --help\` for its flags.
+`;
+
+/** Runs the CLI; returns the exit code. Errors print as one line unless --verbose. */
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(MAIN_HELP);
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-v') {
+      const { createRequire } = await import('node:module');
+      console.log((createRequire(import.meta.url)('../../../package.json') as { version: string }).version);
+      return 0;
+    }
+    let command = COMMANDS[name];
+    if (!command && LAZY[name]) {
+      try {
+        command = await LAZY[name]();
+      } catch (e) {
+        if (verbose) console.error(e);
+        throw new UsageError(`the '${name}' command is not available in this build`);
+      }
+    }
+    if (!command) throw new UsageError(`unknown command '${name}'; choose one of: ${[...Object.keys(COMMANDS), ...Object.keys(LAZY)].join(', ')} (see gankit --help)`);
+    return await command(rest);
+  } catch (e) {
+    if (verbose) console.error(e);
+    if (isUserError(e)) {
+      console.error(`gankit: ${e.message}`);
+      return e instanceof UsageError ? 2 : 1;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    console.error(`gankit: ${msg}${verbose ? '' : ' (run with --verbose for details)'}`);
+    return 1;
+  }
+}

@@ -1,0 +1,73 @@
+import { extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
+import { openRun } from '../train/run.js';
+import { drawSamples } from '../train/sampling.js';
+import { writeNpy } from '../io/npy.js';
+import { writePng } from '../io/png.js';
+import { imageGrid, pointsPlot, boundsOf } from '../io/grid.js';
+import { isMixture } from '../train/evaluate.js';
+import { Rng } from '../train/rng.js';
+import { parseFlags, intFlag, choiceFlag } from './args.js';
+import { UsageError } from './errors.js';
+
+export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png [flags]
+
+Draws N samples from a run's generator (its latest checkpoint unless --step).
+.npy: float32; images NHWC in [0,1], 2D points [N,2] in data coordinates.
+.png: a grid of images, or a scatter plot of points over the real data.
+
+  --run DIR        a run folder made by gankit train
+  --step N         which checkpoint (default: the latest)
+  --n N            how many samples
+  --out FILE       where to write (.npy or .png); an existing file is not overwritten
+  --label K        class to draw, for conditional variants
+  --seed N         seed of the latent draws (default 0)
+  --force          overwrite --out if it exists
+  --backend NAME   auto, ${NODE_BACKENDS.join(', ')}
+`;
+
+export async function sampleCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags('sample', argv, {
+    run: { type: 'string' },
+    step: { type: 'string' },
+    n: { type: 'string' },
+    out: { type: 'string' },
+    label: { type: 'string' },
+    seed: { type: 'string' },
+    force: { type: 'boolean' },
+    backend: { type: 'string' },
+    verbose: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(SAMPLE_HELP);
+    return 0;
+  }
+  if (!values.run) throw new UsageError('gankit sample needs --run DIR (a folder made by gankit train)');
+  if (!values.out) throw new UsageError('gankit sample needs --out FILE.npy or FILE.png');
+  const n = intFlag('n', values.n) ?? 64;
+  const ext = extname(values.out).toLowerCase();
+  if (ext !== '.npy' && ext !== '.png') throw new UsageError(`--out must end in .npy or .png; got '${values.out}'`);
+  if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
+  const backend = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
+  await initBackend(backend as BackendRequest);
+  const run = await openRun(values.run, { step: intFlag('step', values.step, 0) });
+  if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
+  const label = intFlag('label', values.label, 0);
+  if (label !== undefined && (!run.data.numClasses || label >= run.data.numClasses)) {
+    throw new UsageError(`--label ${label} is out of range: ${run.data.name} has ${run.data.numClasses ?? 0} classes`);
+  }
+  const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label });
+  if (ext === '.npy') {
+    writeNpy(values.out, { shape: samples.shape, data: samples.data });
+  } else if (samples.kind === 'points') {
+    const real = run.data.sample(Math.max(n, 1000), new Rng(run.config.seed + 1)).x;
+    writePng(values.out, pointsPlot({ fake: samples.data, real, modes: isMixture(run.data) ? run.data.modes : undefined, bounds: boundsOf(real) }));
+  } else {
+    const [m, h, w, c] = samples.shape;
+    writePng(values.out, imageGrid(samples.data, [m, h, w, c]));
+  }
+  console.log(`wrote ${n} samples (shape [${samples.shape.join(', ')}]) from ${values.run} step ${run.startStep} to ${values.out}`);
+  return 0;
+}

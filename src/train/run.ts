@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { join } from 'node:path';
+import { loadDataset } from '../data/index.js';
+import type { Dataset } from '../data/types.js';
+import { createVariant } from '../gans/index.js';
+import type { GanVariant, IterationLogs } from '../gans/types.js';
+import { imageGrid, pointsPlot, boundsOf } from '../io/grid.js';
+import { writePng } from '../io/png.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { writeReport, readJsonIfExists, reportPaths } from '../io/report.js';
+import { resolveConfig, type RunConfig, type RunConfigInput } from './config.js';
+import { saveCheckpoint, loadCheckpoint, listCheckpoints, checkpointName } from './checkpoint.js';
+import { createRunFolder, readRunConfig, appendMetrics, readMetrics, truncateMetrics, sampleImages, RunFolderError, RUN_FILES } from './run-folder.js';
+import { runTraining, weightsAreFinite, DivergenceError } from './trainer.js';
+import { drawSamples } from './sampling.js';
+import { evaluateVariant, isMixture } from './evaluate.js';
+import { progressBar } from './progress.js';
+import { Rng } from './rng.js';
+
+export interface RunHandle {
+  dir: string;
+  config: RunConfig;
+  data: Dataset;
+  variant: GanVariant;
+  /** Iterations already completed (from the checkpoint on resume). */
+  startStep: number;
+}
+
+/** Starts a new run folder: resolves the config, builds the variant from the seed. */
+export function startRun(input: RunConfigInput, dir: string): RunHandle {
+  const data = loadDataset(input.data ?? 'mnist');
+  const config = resolveConfig(input, data.kind);
+  const variant = createVariant(config, data);
+  createRunFolder(dir, config);
+  return { dir, config, data, variant, startStep: 0 };
+}
+
+/** Opens a run folder at its latest (or a chosen) checkpoint; `steps` may raise the target. */
+export async function openRun(dir: string, opts: { step?: number; steps?: number } = {}): Promise<RunHandle> {
+  const saved = readRunConfig(dir);
+  const data = loadDataset(saved.data);
+  const config = resolveConfig({ ...saved, steps: opts.steps ?? saved.steps }, data.kind);
+  const variant = createVariant(config, data);
+  const steps = listCheckpoints(dir);
+  let startStep = 0;
+  const want = opts.step ?? steps[steps.length - 1];
+  if (want !== undefined) {
+    if (!steps.includes(want)) throw new RunFolderError(`${dir} has no checkpoint at step ${want}; it has: ${steps.join(', ') || 'none'}`);
+    startStep = (await loadCheckpoint(dir, variant, want)).step;
+  } else if (opts.step !== undefined) {
+    throw new RunFolderError(`${dir} has no checkpoints yet`);
+  }
+  return { dir, config, data, variant, startStep };
+}
+
+/** Writes the fixed-noise sample picture for a step: a grid of images or a scatter of points. */
+export function writeSampleImage(run: RunHandle, step: number): string {
+  const { variant, data, config } = run;
+  const path = join(run.dir, RUN_FILES.samples, `${checkpointName(step)}.png`);
+  if (data.kind === 'points') {
+    const fake = drawSamples(variant, data, 1000, { seed: config.seed });
+    const real = data.sample(1000, new Rng(config.seed + 1)).x;
+    const modes = isMixture(data) ? data.modes : undefined;
+    writePng(path, pointsPlot({ fake: fake.data, real, modes, bounds: boundsOf(real) }));
+  } else {
+    const s = drawSamples(variant, data, config.gridSize, { seed: config.seed });
+    const [n, h, w, c] = s.shape;
+    writePng(path, imageGrid(s.data, [n, h, w, c]));
+  }
+  return path;
+}
+
+/** Re-renders report.html from what the run folder holds. */
+export function writeRunReport(run: Pick<RunHandle, 'dir' | 'config'>, notes: string[] = []): string {
+  const { html, eval: evalPath } = reportPaths(run.dir);
+  const c = run.config;
+  writeReport(html, {
+    title: `gankit run: ${c.variant} / ${c.model} / ${c.loss.type} on ${c.data}`,
+    config: c,
+    metrics: readMetrics(run.dir),
+    samples: sampleImages(run.dir),
+    evaluation: readJsonIfExists(evalPath),
+    notes,
+  });
+  return html;
+}
+
+export interface TrainRunOptions {
+  quiet?: boolean;
+  /** Stop after this many iterations of this call (tests use it to simulate interruption). */
+  maxIterations?: number;
+  /** Skip the final evaluation (tests). */
+  skipEvaluation?: boolean;
+  backendName?: string;
+}
+
+export interface TrainRunResult {
+  step: number;
+  diverged: DivergenceError | null;
+  lastCheckpoint: number | null;
+}
+
+/**
+ * Trains a run to its target: logs every logEvery steps to metrics.jsonl, writes fixed-noise
+ * samples and checkpoints on schedule, evaluates and writes the report at the end. On a
+ * non-finite loss it stops, keeps the last good checkpoint and says so in the report.
+ */
+export async function trainRun(run: RunHandle, opts: TrainRunOptions = {}): Promise<TrainRunResult> {
+  const { config, variant, dir } = run;
+  if (run.startStep > 0) truncateMetrics(dir, run.startStep);
+  if (run.startStep === 0 && sampleImages(dir).length === 0) writeSampleImage(run, 0);
+  const progress = progressBar({ total: config.steps, start: run.startStep, quiet: opts.quiet });
+  const t0 = performance.now();
+  let lastCheckpoint: number | null = listCheckpoints(dir).at(-1) ?? null;
+  const startTensors = tf.memory().numTensors;
+  const mean: Record<string, { sum: number; n: number }> = {};
+
+  const onIteration = async (step: number, logs: IterationLogs) => {
+    for (const [k, v] of Object.entries(logs)) {
+      mean[k] ??= { sum: 0, n: 0 };
+      mean[k].sum += v;
+      mean[k].n++;
+    }
+    const last = step === config.steps;
+    if (step % config.logEvery === 0 || last) {
+      const row: Record<string, number> = { step };
+      for (const [k, m] of Object.entries(mean)) row[k] = m.sum / m.n;
+      row.seconds = Math.round((performance.now() - t0) / 10) / 100;
+      appendMetrics(dir, row);
+      for (const k of Object.keys(mean)) delete mean[k];
+    }
+    if (step % config.sampleEvery === 0 || last) writeSampleImage(run, step);
+    if ((step % config.checkpointEvery === 0 || last) && !listCheckpoints(dir).includes(step)) {
+      if (!weightsAreFinite(variant)) throw new DivergenceError(step, { weights: NaN });
+      await saveCheckpoint(dir, variant, { step, seed: config.seed, backend: opts.backendName ?? tf.getBackend(), elapsedSeconds: (performance.now() - t0) / 1000 });
+      lastCheckpoint = step;
+    }
+    progress.update(step, logs);
+  };
+
+  let step = run.startStep;
+  let diverged: DivergenceError | null = null;
+  try {
+    step = await runTraining({ variant, data: run.data, config, startStep: run.startStep, callbacks: { onIteration }, maxIterations: opts.maxIterations });
+  } catch (e) {
+    if (!(e instanceof DivergenceError)) throw e;
+    diverged = e;
+    step = e.step;
+  } finally {
+    progress.done();
+  }
+  const leaked = tf.memory().numTensors - startTensors;
+  const notes: string[] = [];
+  if (diverged) {
+    notes.push(`${diverged.message}. Training stopped; the last good checkpoint is ${lastCheckpoint === null ? 'none' : checkpointName(lastCheckpoint)}. Lower the learning rates or try --loss wgan-gp.`);
+  } else if (step >= config.steps && !opts.skipEvaluation) {
+    const evaluation = await evaluateVariant(variant, run.data, { seed: config.seed });
+    writeFileAtomic(reportPaths(dir).eval, JSON.stringify({ step, ...evaluation }, null, 2) + '\n');
+  }
+  if (leaked > 0) notes.push(`tensor count grew by ${leaked} during training (a leak; please report it)`);
+  writeRunReport(run, notes);
+  return { step, diverged, lastCheckpoint };
+}

@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { GanVariant } from '../gans/types.js';
+import { STREAM } from '../gans/types.js';
+import type { Dataset } from '../data/types.js';
+import { Rng } from './rng.js';
+
+/** Samples as plain arrays: points in data coordinates, or NHWC images in [0, 1]. */
+export interface Samples {
+  kind: 'points' | 'images';
+  shape: number[];
+  data: Float32Array;
+  labels?: Int32Array;
+}
+
+/**
+ * Draws n samples from the variant's sampling generator. The latent draws come from
+ * (seed, stream) so the same call gives the same samples: the fixed-noise grids of a run
+ * are comparable across steps. Labels, when the data has classes, cycle 0..K−1.
+ */
+export function drawSamples(
+  variant: GanVariant,
+  data: Pick<Dataset, 'kind' | 'numClasses'>,
+  n: number,
+  opts: { seed: number; stream?: number; label?: number; batch?: number },
+): Samples {
+  const rng = Rng.derive(opts.seed, 0, opts.stream ?? STREAM.fixedNoise);
+  const batch = opts.batch ?? 256;
+  const per = variant.dataShape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n * per);
+  const labels = data.numClasses ? new Int32Array(n) : undefined;
+  for (let start = 0; start < n; start += batch) {
+    const m = Math.min(batch, n - start);
+    const z = rng.normals(m * variant.latentDim);
+    let lab: Int32Array | undefined;
+    if (labels && data.numClasses) {
+      lab = new Int32Array(m);
+      for (let i = 0; i < m; i++) lab[i] = opts.label ?? (start + i) % data.numClasses;
+      labels.set(lab, start);
+    }
+    const values = tf.tidy(() => {
+      const zt = tf.tensor2d(z, [m, variant.latentDim]);
+      const lt = lab ? tf.tensor1d(lab, 'int32') : undefined;
+      let x = variant.generate(zt, lt);
+      if (data.kind === 'images') x = tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1);
+      return x.dataSync() as Float32Array;
+    });
+    out.set(values, start * per);
+  }
+  return { kind: data.kind, shape: [n, ...variant.dataShape], data: out, labels };
+}
