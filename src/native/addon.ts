@@ -1,0 +1,43 @@
+/** The functions build/Release/gankit_native.node exports (src/native/csrc/addon.cc). */
+
+/** Unary op codes (csrc/kern.inc UnaryOp). */
+export enum Unary {
+  Relu = 0, Relu6, LeakyRelu, Sigmoid, Tanh, Exp, Log, Log1p, Neg, Square,
+  Sqrt, Rsqrt, Abs, Softplus, Elu, Reciprocal, Step, Linear, Selu,
+}
+
+/** Binary op codes (csrc/kern.inc BinaryOp); 16 and above write 0/1 bytes. */
+export enum Binary {
+  Add = 0, Sub, Mul, Div, Max, Min, SquaredDifference, Prelu,
+  Greater = 16, GreaterEqual, Less, LessEqual, Equal, NotEqual,
+}
+
+export enum Reduce { Sum = 0, Max, Min, Mean }
+
+/** No activation in a fused epilogue. */
+export const NO_ACTIVATION = -1;
+
+export interface NativeAddon {
+  info(): { isa: 'avx512' | 'avx2' | 'generic'; threads: number; cpus: number; supported: Array<'avx512' | 'avx2' | 'generic'> };
+  setThreads(n: number): void;
+  setIsa(name: string): void;
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, n: number, k: number,
+    transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number,
+    bias: Float32Array | null, activation: number, alpha: number): void;
+  /** dims: n, h, w, cin, kh, kw, cout, oh, ow, strideH, strideW, dilationH, dilationW, padTop, padLeft */
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, dims: Int32Array, bias: Float32Array | null, activation: number, alpha: number): void;
+  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, dims: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
+  unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array | Uint8Array, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+  select(cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array, inner: number): void;
+  reduce(op: number, x: Float32Array, y: Float32Array, outer: number, red: number, inner: number): void;
+  batchNorm(x: Float32Array, y: Float32Array, channels: number, mean: Float32Array, variance: Float32Array,
+    offset: Float32Array | null, scale: Float32Array | null, eps: number): void;
+  addN(inputs: Float32Array[], out: Float32Array): void;
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, w2: Float32Array, m2: Float32Array, v2: Float32Array,
+    lr: number, beta1: number, beta2: number, eps: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void;
+  rmsprop(w: Float32Array, g: Float32Array, ms: Float32Array, mg: Float32Array | null, mom: Float32Array,
+    w2: Float32Array, ms2: Float32Array, mg2: Float32Array | null, mom2: Float32Array,
+    lr: number, decay: number, momentum: number, eps: number, centered: boolean): void;
+}

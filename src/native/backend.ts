@@ -1,0 +1,429 @@
+/**
+ * Registers the `native` backend: a MathBackendCPU whose hot kernels call the C++ addon.
+ * Each native kernel handles the cases it can (float32, NHWC, the common broadcasts) and
+ * hands anything else to the `cpu` kernel of the same name, so outputs always follow
+ * TF.js's semantics and gradients (defined per kernel name) stay valid, second order too.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { Binary, NO_ACTIVATION, Reduce, Unary, type NativeAddon } from './addon.js';
+import { loadAddon } from './load.js';
+
+export const NATIVE_BACKEND = 'native';
+
+type Backend = MathBackendCPU;
+interface Args {
+  inputs: NamedTensorInfoMap;
+  backend: Backend;
+  attrs?: NamedAttrMap;
+}
+
+const { backend_util, util } = tf;
+
+function f32(backend: Backend, t: TensorInfo | undefined | null): Float32Array | null {
+  if (!t || t.dtype !== 'float32') return null;
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Float32Array ? v : null;
+}
+
+function u8(backend: Backend, t: TensorInfo): Uint8Array | null {
+  if (t.dtype !== 'bool') return null;
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Uint8Array ? v : null;
+}
+
+function output(backend: Backend, shape: number[], values: Float32Array | Uint8Array, dtype: 'float32' | 'bool' = 'float32'): TensorInfo {
+  return backend.makeTensorInfo(shape, dtype, values);
+}
+
+/** The `cpu` backend's implementation of a kernel, to fall back on. */
+function cpuKernel(name: string): KernelFunc {
+  const k = tf.getKernel(name, 'cpu');
+  if (!k) throw new Error(`gankit native: the cpu backend has no kernel ${name}`);
+  return k.kernelFunc;
+}
+
+const ACTIVATIONS: Record<string, number> = {
+  linear: NO_ACTIVATION,
+  relu: Unary.Relu,
+  relu6: Unary.Relu6,
+  leakyrelu: Unary.LeakyRelu,
+  sigmoid: Unary.Sigmoid,
+  elu: Unary.Elu,
+};
+
+function activationCode(activation: unknown): number | null {
+  if (activation === undefined || activation === null) return NO_ACTIVATION;
+  const code = ACTIVATIONS[activation as string];
+  return code === undefined ? null : code;
+}
+
+// ---------------------------------------------------------------- matmul
+
+function matmulKernel(addon: NativeAddon, fused: boolean): KernelFunc {
+  const fallback = cpuKernel(fused ? tf._FusedMatMul : tf.BatchMatMul);
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args;
+    const a = inputs.a as TensorInfo, b = inputs.b as TensorInfo;
+    const transposeA = Boolean(attrs?.transposeA), transposeB = Boolean(attrs?.transposeB);
+    const av = f32(backend, a), bv = f32(backend, b);
+    let act: number | null = NO_ACTIVATION;
+    let alpha = 0;
+    let biasv: Float32Array | null = null;
+    if (fused) {
+      act = activationCode(attrs?.activation);
+      alpha = (attrs?.leakyreluAlpha as number | undefined) ?? 0.2;
+      const bias = inputs.bias as TensorInfo | undefined;
+      if (bias) biasv = f32(backend, bias);
+      if (bias && (biasv === null || bias.shape.length !== 1)) act = null;
+    }
+    const ra = a.shape.length, rb = b.shape.length;
+    if (av === null || bv === null || act === null || ra < 2 || rb < 2) return fallback(args);
+    const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+    const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+    const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+    const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+    const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
+    const batchA = util.sizeFromShape(outerA), batchB = util.sizeFromShape(outerB);
+    if (k !== kb || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return fallback(args);
+    if (biasv !== null && biasv.length !== n) return fallback(args);
+    const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
+    const batch = Math.max(batchA, batchB);
+    if (util.sizeFromShape(outer) !== batch) return fallback(args);
+    const out = new Float32Array(batch * m * n);
+    addon.matmul(av, bv, out, batch, m, n, k, transposeA, transposeB,
+      batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n, biasv, act, alpha);
+    return output(backend, [...outer, m, n], out);
+  };
+}
+
+// ---------------------------------------------------------------- convolutions
+
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+
+function convDims(info: tf.backend_util.Conv2DInfo): Int32Array {
+  return Int32Array.from([
+    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+    info.filterHeight, info.filterWidth, info.outChannels, info.outHeight, info.outWidth,
+    info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
+    info.padInfo.top, info.padInfo.left,
+  ]);
+}
+
+function isNHWC(attrs: NamedAttrMap | undefined): boolean {
+  const f = attrs?.dataFormat;
+  return f === undefined || f === 'NHWC' || f === 'channelsLast';
+}
+
+function conv2dKernel(addon: NativeAddon, fused: boolean): KernelFunc {
+  const fallback = cpuKernel(fused ? tf.FusedConv2D : tf.Conv2D);
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args;
+    const x = inputs.x as TensorInfo, filter = inputs.filter as TensorInfo;
+    const xv = f32(backend, x), wv = f32(backend, filter);
+    if (xv === null || wv === null || x.shape.length !== 4 || !isNHWC(attrs)) return fallback(args);
+    let act: number | null = NO_ACTIVATION;
+    let alpha = 0;
+    let biasv: Float32Array | null = null;
+    if (fused) {
+      act = activationCode(attrs?.activation);
+      alpha = (attrs?.leakyreluAlpha as number | undefined) ?? 0.2;
+      const bias = inputs.bias as TensorInfo | undefined;
+      if (bias) {
+        biasv = f32(backend, bias);
+        if (biasv === null || biasv.length !== filter.shape[3]) act = null;
+      }
+      if (act === null) return fallback(args);
+    }
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
+      attrs!.strides as number | [number, number], (attrs!.dilations as number | [number, number] | undefined) ?? 1,
+      attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
+    const out = new Float32Array(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+    addon.conv2d(xv, wv, out, convDims(info), biasv, act, alpha);
+    return output(backend, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], out);
+  };
+}
+
+function conv2dBackpropInputKernel(addon: NativeAddon): KernelFunc {
+  const fallback = cpuKernel(tf.Conv2DBackpropInput);
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args;
+    const dy = inputs.dy as TensorInfo, filter = inputs.filter as TensorInfo;
+    const dyv = f32(backend, dy), wv = f32(backend, filter);
+    if (dyv === null || wv === null || dy.shape.length !== 4 || !isNHWC(attrs)) return fallback(args);
+    const inputShape = attrs!.inputShape as [number, number, number, number];
+    const info = backend_util.computeConv2DInfo(
+      inputShape, filter.shape as [number, number, number, number], attrs!.strides as number | [number, number], 1,
+      attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
+    if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return fallback(args);
+    const out = new Float32Array(util.sizeFromShape(inputShape));
+    addon.conv2dBackpropInput(dyv, wv, out, convDims(info));
+    return output(backend, [...inputShape], out);
+  };
+}
+
+function conv2dBackpropFilterKernel(addon: NativeAddon): KernelFunc {
+  const fallback = cpuKernel(tf.Conv2DBackpropFilter);
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args;
+    const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
+    const xv = f32(backend, x), dyv = f32(backend, dy);
+    if (xv === null || dyv === null || x.shape.length !== 4 || !isNHWC(attrs)) return fallback(args);
+    const filterShape = attrs!.filterShape as [number, number, number, number];
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], filterShape, attrs!.strides as number | [number, number], 1,
+      attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
+    if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return fallback(args);
+    const out = new Float32Array(util.sizeFromShape(filterShape));
+    addon.conv2dBackpropFilter(xv, dyv, out, convDims(info));
+    return output(backend, [...filterShape], out);
+  };
+}
+
+// ---------------------------------------------------------------- elementwise
+
+function unaryKernel(addon: NativeAddon, name: string, op: Unary, alphaAttr?: string): KernelFunc {
+  const fallback = cpuKernel(name);
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args;
+    const x = inputs.x as TensorInfo;
+    const xv = f32(backend, x);
+    if (xv === null) return fallback(args);
+    const alpha = alphaAttr ? Number(attrs?.[alphaAttr] ?? (op === Unary.Step ? 0 : 0.2)) : 0;
+    const out = new Float32Array(xv.length);
+    addon.unary(op, xv, out, alpha);
+    return output(backend, x.shape.slice(), out);
+  };
+}
+
+interface Broadcast {
+  outShape: number[];
+  shape: Int32Array;
+  aStrides: Int32Array;
+  bStrides: Int32Array;
+}
+
+/** Output shape and per-axis read strides (0 where broadcast), with mergeable axes merged. */
+function broadcast(aShape: number[], bShape: number[]): Broadcast {
+  const outShape = backend_util.assertAndGetBroadcastShape(aShape, bShape);
+  const rank = outShape.length;
+  const strides = (shape: number[]): number[] => {
+    const s = new Array<number>(rank).fill(0);
+    let acc = 1;
+    for (let i = shape.length - 1; i >= 0; i--) {
+      const d = rank - shape.length + i;
+      s[d] = shape[i] === 1 ? 0 : acc;
+      acc *= shape[i];
+    }
+    return s;
+  };
+  const sa = strides(aShape), sb = strides(bShape);
+  const dims: number[] = [], da: number[] = [], db: number[] = [];
+  for (let d = 0; d < rank; d++) {
+    if (outShape[d] === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && da[last] === sa[d] * outShape[d] && db[last] === sb[d] * outShape[d]) {
+      dims[last] *= outShape[d];
+      da[last] = sa[d];
+      db[last] = sb[d];
+    } else {
+      dims.push(outShape[d]);
+      da.push(sa[d]);
+      db.push(sb[d]);
+    }
+  }
+  if (dims.length === 0) {
+    dims.push(1);
+    da.push(0);
+    db.push(0);
+  }
+  return { outShape, shape: Int32Array.from(dims), aStrides: Int32Array.from(da), bStrides: Int32Array.from(db) };
+}
+
+function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc {
+  const fallback = cpuKernel(name);
+  const compare = op >= Binary.Greater;
+  return (args) => {
+    const { inputs, backend } = args as unknown as Args;
+    const a = (inputs.a ?? inputs.x) as TensorInfo, b = (inputs.b ?? inputs.alpha) as TensorInfo;
+    const av = f32(backend, a), bv = f32(backend, b);
+    if (av === null || bv === null || av.length === 0 || bv.length === 0 || a.shape.length > 8 || b.shape.length > 8) {
+      return fallback(args);
+    }
+    const bc = broadcast(a.shape, b.shape);
+    if (bc.shape.length > 8) return fallback(args);
+    const size = util.sizeFromShape(bc.outShape);
+    const out = compare ? new Uint8Array(size) : new Float32Array(size);
+    addon.binary(op, av, bv, out, bc.shape, bc.aStrides, bc.bStrides);
+    return output(backend, bc.outShape, out, compare ? 'bool' : 'float32');
+  };
+}
+
+function selectKernel(addon: NativeAddon): KernelFunc {
+  const fallback = cpuKernel(tf.Select);
+  return (args) => {
+    const { inputs, backend } = args as unknown as Args;
+    const c = inputs.condition as TensorInfo, t = inputs.t as TensorInfo, e = inputs.e as TensorInfo;
+    const cv = u8(backend, c), tv = f32(backend, t), ev = f32(backend, e);
+    if (cv === null || tv === null || ev === null || tv.length !== ev.length || cv.length === 0) return fallback(args);
+    const sameShape = util.arraysEqual(c.shape, t.shape);
+    const rowSelect = c.shape.length === 1 && t.shape.length > 1 && c.shape[0] === t.shape[0];
+    if (!sameShape && !rowSelect) return fallback(args);
+    const out = new Float32Array(tv.length);
+    addon.select(cv, tv, ev, out, sameShape ? 1 : tv.length / cv.length);
+    return output(backend, t.shape.slice(), out);
+  };
+}
+
+function addNKernel(addon: NativeAddon): KernelFunc {
+  const fallback = cpuKernel(tf.AddN);
+  return (args) => {
+    const { inputs, backend } = args as unknown as Args;
+    const tensors = Object.keys(inputs).map((k) => inputs[k] as TensorInfo);
+    const values = tensors.map((t) => f32(backend, t));
+    if (tensors.length === 0 || values.some((v) => v === null) ||
+        tensors.some((t) => !util.arraysEqual(t.shape, tensors[0].shape))) {
+      return fallback(args);
+    }
+    const out = new Float32Array(values[0]!.length);
+    addon.addN(values as Float32Array[], out);
+    return output(backend, tensors[0].shape.slice(), out);
+  };
+}
+
+// ---------------------------------------------------------------- reductions
+
+function reduceKernel(addon: NativeAddon, name: string, op: Reduce): KernelFunc {
+  const fallback = cpuKernel(name);
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args;
+    const x = inputs.x as TensorInfo;
+    const xv = f32(backend, x);
+    if (xv === null || xv.length === 0) return fallback(args);
+    const axes = util.parseAxisParam(attrs!.axis as number | number[], x.shape).sort((p, q) => p - q);
+    if (axes.length === 0) return fallback(args);
+    for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return fallback(args);
+    const first = axes[0], last = axes[axes.length - 1];
+    const outer = util.sizeFromShape(x.shape.slice(0, first));
+    const red = util.sizeFromShape(x.shape.slice(first, last + 1));
+    const inner = util.sizeFromShape(x.shape.slice(last + 1));
+    const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+    const out = new Float32Array(outer * inner);
+    addon.reduce(op, xv, out, outer, red, inner);
+    const shape = attrs!.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+    return output(backend, shape, out);
+  };
+}
+
+function batchNormKernel(addon: NativeAddon): KernelFunc {
+  const fallback = cpuKernel(tf.FusedBatchNorm);
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args;
+    const x = inputs.x as TensorInfo;
+    const xv = f32(backend, x);
+    const mean = f32(backend, inputs.mean as TensorInfo), variance = f32(backend, inputs.variance as TensorInfo);
+    const offsetT = inputs.offset as TensorInfo | undefined, scaleT = inputs.scale as TensorInfo | undefined;
+    const offset = offsetT ? f32(backend, offsetT) : null, scale = scaleT ? f32(backend, scaleT) : null;
+    const ch = x.shape[x.shape.length - 1];
+    const fits = (v: Float32Array | null, present: boolean) => (present ? v !== null && v.length === ch : true);
+    if (xv === null || xv.length === 0 || !fits(mean, true) || !fits(variance, true) ||
+        !fits(offset, offsetT !== undefined) || !fits(scale, scaleT !== undefined)) {
+      return fallback(args);
+    }
+    const eps = (attrs?.varianceEpsilon as number | undefined) ?? 0.001;
+    const out = new Float32Array(xv.length);
+    addon.batchNorm(xv, out, ch, mean!, variance!, offset, scale, eps);
+    return output(backend, x.shape.slice(), out);
+  };
+}
+
+// ---------------------------------------------------------------- registration
+
+function nativeKernels(addon: NativeAddon): KernelConfig[] {
+  const k = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: NATIVE_BACKEND, kernelFunc });
+  return [
+    k(tf.BatchMatMul, matmulKernel(addon, false)),
+    k(tf._FusedMatMul, matmulKernel(addon, true)),
+    k(tf.Conv2D, conv2dKernel(addon, false)),
+    k(tf.FusedConv2D, conv2dKernel(addon, true)),
+    k(tf.Conv2DBackpropInput, conv2dBackpropInputKernel(addon)),
+    k(tf.Conv2DBackpropFilter, conv2dBackpropFilterKernel(addon)),
+    k(tf.Relu, unaryKernel(addon, tf.Relu, Unary.Relu)),
+    k(tf.Relu6, unaryKernel(addon, tf.Relu6, Unary.Relu6)),
+    k(tf.LeakyRelu, unaryKernel(addon, tf.LeakyRelu, Unary.LeakyRelu, 'alpha')),
+    k(tf.Sigmoid, unaryKernel(addon, tf.Sigmoid, Unary.Sigmoid)),
+    k(tf.Tanh, unaryKernel(addon, tf.Tanh, Unary.Tanh)),
+    k(tf.Exp, unaryKernel(addon, tf.Exp, Unary.Exp)),
+    k(tf.Log, unaryKernel(addon, tf.Log, Unary.Log)),
+    k(tf.Log1p, unaryKernel(addon, tf.Log1p, Unary.Log1p)),
+    k(tf.Neg, unaryKernel(addon, tf.Neg, Unary.Neg)),
+    k(tf.Square, unaryKernel(addon, tf.Square, Unary.Square)),
+    k(tf.Sqrt, unaryKernel(addon, tf.Sqrt, Unary.Sqrt)),
+    k(tf.Rsqrt, unaryKernel(addon, tf.Rsqrt, Unary.Rsqrt)),
+    k(tf.Abs, unaryKernel(addon, tf.Abs, Unary.Abs)),
+    k(tf.Softplus, unaryKernel(addon, tf.Softplus, Unary.Softplus)),
+    k(tf.Elu, unaryKernel(addon, tf.Elu, Unary.Elu)),
+    k(tf.Reciprocal, unaryKernel(addon, tf.Reciprocal, Unary.Reciprocal)),
+    k(tf.Step, unaryKernel(addon, tf.Step, Unary.Step, 'alpha')),
+    k(tf.Selu, unaryKernel(addon, tf.Selu, Unary.Selu)),
+    k(tf.Add, binaryKernel(addon, tf.Add, Binary.Add)),
+    k(tf.Sub, binaryKernel(addon, tf.Sub, Binary.Sub)),
+    k(tf.Multiply, binaryKernel(addon, tf.Multiply, Binary.Mul)),
+    k(tf.RealDiv, binaryKernel(addon, tf.RealDiv, Binary.Div)),
+    k(tf.Maximum, binaryKernel(addon, tf.Maximum, Binary.Max)),
+    k(tf.Minimum, binaryKernel(addon, tf.Minimum, Binary.Min)),
+    k(tf.SquaredDifference, binaryKernel(addon, tf.SquaredDifference, Binary.SquaredDifference)),
+    k(tf.Prelu, binaryKernel(addon, tf.Prelu, Binary.Prelu)),
+    k(tf.Greater, binaryKernel(addon, tf.Greater, Binary.Greater)),
+    k(tf.GreaterEqual, binaryKernel(addon, tf.GreaterEqual, Binary.GreaterEqual)),
+    k(tf.Less, binaryKernel(addon, tf.Less, Binary.Less)),
+    k(tf.LessEqual, binaryKernel(addon, tf.LessEqual, Binary.LessEqual)),
+    k(tf.Equal, binaryKernel(addon, tf.Equal, Binary.Equal)),
+    k(tf.NotEqual, binaryKernel(addon, tf.NotEqual, Binary.NotEqual)),
+    k(tf.Select, selectKernel(addon)),
+    k(tf.AddN, addNKernel(addon)),
+    k(tf.Sum, reduceKernel(addon, tf.Sum, Reduce.Sum)),
+    k(tf.Mean, reduceKernel(addon, tf.Mean, Reduce.Mean)),
+    k(tf.Max, reduceKernel(addon, tf.Max, Reduce.Max)),
+    k(tf.Min, reduceKernel(addon, tf.Min, Reduce.Min)),
+    k(tf.FusedBatchNorm, batchNormKernel(addon)),
+  ];
+}
+
+/** Names of the kernels the addon implements (the rest are the cpu backend's). */
+export function nativeKernelNames(): string[] {
+  const addon = loadAddon();
+  return addon ? nativeKernels(addon).map((c) => c.kernelName) : [];
+}
+
+let registered = false;
+
+/**
+ * Registers TF.js backend 'native' (priority 1) when the addon loads; false otherwise.
+ * Idempotent. Does not switch to it: call tf.setBackend('native').
+ */
+export function registerNativeBackend(): boolean {
+  if (registered) return true;
+  const addon = loadAddon();
+  if (addon === null) return false;
+  const own = nativeKernels(addon);
+  const ownNames = new Set(own.map((c) => c.kernelName));
+  for (const config of own) {
+    if (!tf.getKernel(config.kernelName, NATIVE_BACKEND)) tf.registerKernel(config);
+  }
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    if (ownNames.has(config.kernelName) || tf.getKernel(config.kernelName, NATIVE_BACKEND)) continue;
+    tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
+  }
+  tf.registerBackend(NATIVE_BACKEND, () => {
+    const backend = new MathBackendCPU();
+    // MathBackendCPU suggests installing tfjs-node on first use; this backend is the answer.
+    (backend as unknown as { firstUse: boolean }).firstUse = false;
+    return backend;
+  }, 1);
+  registered = true;
+  return true;
+}

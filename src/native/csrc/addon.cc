@@ -1,0 +1,563 @@
+// Node-API entry points of gankit's native backend. Every function works in place on
+// Float32Arrays that the TypeScript side owns (zero-copy): inputs are read, outputs are
+// written, nothing is allocated on the JavaScript heap here.
+#include <node_api.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "gemm.h"
+
+namespace {
+
+struct Arr {
+  void* data = nullptr;
+  size_t length = 0;  // elements
+  napi_typedarray_type type = napi_float32_array;
+};
+
+#define CHECK(call)                                                          \
+  do {                                                                       \
+    if ((call) != napi_ok) {                                                 \
+      napi_throw_error(env, nullptr, "gankit_native: bad call " #call);      \
+      return nullptr;                                                        \
+    }                                                                        \
+  } while (0)
+
+#define THROW(msg)                                  \
+  do {                                              \
+    napi_throw_error(env, nullptr, "gankit_native: " msg); \
+    return nullptr;                                 \
+  } while (0)
+
+bool get_arr(napi_env env, napi_value v, Arr* out) {
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
+  napi_value ab;
+  size_t off;
+  return napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &ab, &off) == napi_ok;
+}
+
+bool is_null(napi_env env, napi_value v) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  return t == napi_null || t == napi_undefined;
+}
+
+double num(napi_env env, napi_value v) {
+  double d = 0;
+  napi_get_value_double(env, v, &d);
+  return d;
+}
+
+struct Args {
+  napi_value v[24];
+  size_t n = 24;
+};
+
+bool args(napi_env env, napi_callback_info info, Args* a, size_t need) {
+  if (napi_get_cb_info(env, info, &a->n, a->v, nullptr, nullptr) != napi_ok) return false;
+  return a->n >= need;
+}
+
+#define F32(i, name)                                                            \
+  Arr name;                                                                     \
+  if (!get_arr(env, a.v[i], &name) || name.type != napi_float32_array)          \
+    THROW("argument " #i " must be a Float32Array");
+#define F32P(name) ((float*)name.data)
+
+// Elementwise work is split between threads only above this many elements.
+const long kParallelMin = 1 << 15;
+
+int threads_for(long n, long grain = kParallelMin) {
+  if (n < grain) return 1;
+  return (int)std::min<long>(gk_threads(), n / grain + 1);
+}
+
+// ---- info / settings ----
+
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value o, s, t, m;
+  CHECK(napi_create_object(env, &o));
+  CHECK(napi_create_string_utf8(env, gk_kern()->name, NAPI_AUTO_LENGTH, &s));
+  CHECK(napi_set_named_property(env, o, "isa", s));
+  CHECK(napi_create_int32(env, gk_threads(), &t));
+  CHECK(napi_set_named_property(env, o, "threads", t));
+  CHECK(napi_create_int32(env, omp_get_num_procs(), &m));
+  CHECK(napi_set_named_property(env, o, "cpus", m));
+  napi_value list;
+  CHECK(napi_create_array(env, &list));
+  uint32_t i = 0;
+  for (const Kern* k : {kern_avx512, kern_avx2, kern_generic}) {
+    if (!k) continue;
+    bool ok = true;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (k == kern_avx512)
+      ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("fma");
+    if (k == kern_avx2) ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+    if (!ok) continue;
+    napi_value nm;
+    CHECK(napi_create_string_utf8(env, k->name, NAPI_AUTO_LENGTH, &nm));
+    CHECK(napi_set_element(env, list, i++, nm));
+  }
+  CHECK(napi_set_named_property(env, o, "supported", list));
+  return o;
+}
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 1)) THROW("setThreads(n)");
+  gk_set_threads((int)num(env, a.v[0]));
+  return nullptr;
+}
+
+napi_value SetIsa(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 1)) THROW("setIsa(name)");
+  char buf[32];
+  size_t len;
+  CHECK(napi_get_value_string_utf8(env, a.v[0], buf, sizeof buf, &len));
+  std::string name(buf, len);
+  for (const Kern* k : {kern_avx512, kern_avx2, kern_generic})
+    if (k && name == k->name) {
+      gk_set_kern(k);
+      return nullptr;
+    }
+  THROW("unknown instruction set");
+}
+
+// ---- activation epilogue used by the fused matmul and conv ----
+
+void epilogue(float* y, long rows, long cols, const float* bias, int act, float alpha) {
+  const Kern& k = *gk_kern();
+  const long n = rows * cols;
+  const int nt = threads_for(n);
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (long r = 0; r < rows; r++) {
+    float* yr = y + r * cols;
+    if (bias)
+      for (long c = 0; c < cols; c++) yr[c] += bias[c];
+    if (act >= 0) k.unary(act, yr, yr, cols, alpha);
+  }
+}
+
+// matmul(a, b, out, batch, M, N, K, transA, transB, aBatchStride, bBatchStride, bias, act, alpha)
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 14)) THROW("matmul: 14 arguments");
+  F32(0, A);
+  F32(1, B);
+  F32(2, C);
+  const long batch = (long)num(env, a.v[3]), M = (long)num(env, a.v[4]), N = (long)num(env, a.v[5]),
+             K = (long)num(env, a.v[6]);
+  bool ta, tb;
+  napi_get_value_bool(env, a.v[7], &ta);
+  napi_get_value_bool(env, a.v[8], &tb);
+  const long sA = (long)num(env, a.v[9]), sB = (long)num(env, a.v[10]);
+  Arr bias;
+  const float* biasp = nullptr;
+  if (!is_null(env, a.v[11])) {
+    if (!get_arr(env, a.v[11], &bias) || (long)bias.length != N) THROW("matmul: bias length");
+    biasp = F32P(bias);
+  }
+  const int act = (int)num(env, a.v[12]);
+  const float alpha = (float)num(env, a.v[13]);
+  if ((long)C.length < batch * M * N) THROW("matmul: output too small");
+  const long rsA = ta ? 1 : K, csA = ta ? M : 1, rsB = tb ? 1 : N, csB = tb ? K : 1;
+  for (long i = 0; i < batch; i++)
+    gk_gemm(M, N, K, F32P(A) + i * sA, rsA, csA, F32P(B) + i * sB, rsB, csB, F32P(C) + i * M * N, N,
+            false);
+  if (biasp || act >= 0) epilogue(F32P(C), batch * M, N, biasp, act, alpha);
+  return nullptr;
+}
+
+bool conv_shape(napi_env env, napi_value v, ConvShape* s) {
+  Arr d;
+  if (!get_arr(env, v, &d) || d.type != napi_int32_array || d.length < 15) return false;
+  const int32_t* p = (const int32_t*)d.data;
+  *s = ConvShape{p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14]};
+  return true;
+}
+
+// conv2d(x, w, y, dims, bias, act, alpha)
+napi_value Conv2D(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 7)) THROW("conv2d: 7 arguments");
+  F32(0, X);
+  F32(1, W);
+  F32(2, Y);
+  ConvShape s;
+  if (!conv_shape(env, a.v[3], &s)) THROW("conv2d: dims");
+  if ((long)Y.length < s.n * s.oh * s.ow * s.cout) THROW("conv2d: output too small");
+  const float* biasp = nullptr;
+  Arr bias;
+  if (!is_null(env, a.v[4])) {
+    if (!get_arr(env, a.v[4], &bias) || (long)bias.length != s.cout) THROW("conv2d: bias length");
+    biasp = F32P(bias);
+  }
+  gk_conv2d(s, F32P(X), F32P(W), F32P(Y));
+  const int act = (int)num(env, a.v[5]);
+  if (biasp || act >= 0) epilogue(F32P(Y), s.n * s.oh * s.ow, s.cout, biasp, act, (float)num(env, a.v[6]));
+  return nullptr;
+}
+
+napi_value Conv2DBackpropInput(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 4)) THROW("conv2dBackpropInput: 4 arguments");
+  F32(0, DY);
+  F32(1, W);
+  F32(2, DX);
+  ConvShape s;
+  if (!conv_shape(env, a.v[3], &s)) THROW("conv2dBackpropInput: dims");
+  if ((long)DX.length < s.n * s.h * s.w * s.cin) THROW("conv2dBackpropInput: output too small");
+  gk_conv2d_backprop_input(s, F32P(DY), F32P(W), F32P(DX));
+  return nullptr;
+}
+
+napi_value Conv2DBackpropFilter(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 4)) THROW("conv2dBackpropFilter: 4 arguments");
+  F32(0, X);
+  F32(1, DY);
+  F32(2, DW);
+  ConvShape s;
+  if (!conv_shape(env, a.v[3], &s)) THROW("conv2dBackpropFilter: dims");
+  if ((long)DW.length < s.kh * s.kw * s.cin * s.cout) THROW("conv2dBackpropFilter: output too small");
+  gk_conv2d_backprop_filter(s, F32P(X), F32P(DY), F32P(DW));
+  return nullptr;
+}
+
+// unary(op, x, y, alpha)
+napi_value Unary(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 4)) THROW("unary: 4 arguments");
+  const int op = (int)num(env, a.v[0]);
+  F32(1, X);
+  F32(2, Y);
+  const float alpha = (float)num(env, a.v[3]);
+  const long n = (long)std::min(X.length, Y.length);
+  const Kern& k = *gk_kern();
+  const int nt = threads_for(n);
+  if (nt == 1) {
+    k.unary(op, F32P(X), F32P(Y), n, alpha);
+    return nullptr;
+  }
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    const long i0 = n * t / T / 16 * 16, i1 = t == T - 1 ? n : n * (t + 1) / T / 16 * 16;
+    k.unary(op, F32P(X) + i0, F32P(Y) + i0, i1 - i0, alpha);
+  }
+  return nullptr;
+}
+
+// binary(op, a, b, out, shape, aStrides, bStrides): out has `shape`, a and b are read at
+// the given element strides (0 along broadcast axes). The last axis is the inner loop.
+napi_value Binary(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 7)) THROW("binary: 7 arguments");
+  const int op = (int)num(env, a.v[0]);
+  F32(1, A);
+  F32(2, B);
+  Arr O, shp, sa, sb;
+  if (!get_arr(env, a.v[3], &O)) THROW("binary: output");
+  if (!get_arr(env, a.v[4], &shp) || !get_arr(env, a.v[5], &sa) || !get_arr(env, a.v[6], &sb))
+    THROW("binary: shape and strides must be Int32Arrays");
+  const int nd = (int)shp.length;
+  if (nd < 1 || nd > 8 || sa.length != shp.length || sb.length != shp.length) THROW("binary: rank");
+  const int32_t* shape = (const int32_t*)shp.data;
+  const int32_t* stA = (const int32_t*)sa.data;
+  const int32_t* stB = (const int32_t*)sb.data;
+  const size_t esize = O.type == napi_uint8_array ? 1 : 4;
+  const long inner = shape[nd - 1];
+  long outer = 1;
+  for (int d = 0; d < nd - 1; d++) outer *= shape[d];
+  if ((long)O.length < outer * inner) THROW("binary: output too small");
+  const long ia = stA[nd - 1], ib = stB[nd - 1];
+  if ((ia != 0 && ia != 1) || (ib != 0 && ib != 1)) THROW("binary: inner strides must be 0 or 1");
+  const Kern& k = *gk_kern();
+  const float* pa = F32P(A);
+  const float* pb = F32P(B);
+  char* po = (char*)O.data;
+  const int nt = threads_for(outer * inner);
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    const long o0 = outer * t / T, o1 = outer * (t + 1) / T;
+    long idx[8] = {0};
+    long rem = o0;
+    long offA = 0, offB = 0;
+    for (int d = nd - 2; d >= 0; d--) {
+      idx[d] = rem % shape[d];
+      rem /= shape[d];
+      offA += idx[d] * stA[d];
+      offB += idx[d] * stB[d];
+    }
+    for (long o = o0; o < o1; o++) {
+      char* out = po + (size_t)o * inner * esize;
+      if (ia == 1 && ib == 1) k.binary(op, pa + offA, pb + offB, out, inner, 0);
+      else if (ia == 0 && ib == 1) k.binary(op, pa + offA, pb + offB, out, inner, 1);
+      else if (ia == 1 && ib == 0) k.binary(op, pa + offA, pb + offB, out, inner, 2);
+      else {
+        k.binary(op, pa + offA, pb + offB, out, 1, 0);
+        for (long j = 1; j < inner; j++) memcpy(out + j * esize, out, esize);
+      }
+      for (int d = nd - 2; d >= 0; d--) {
+        offA += stA[d];
+        offB += stB[d];
+        if (++idx[d] < shape[d]) break;
+        offA -= (long)stA[d] * shape[d];
+        offB -= (long)stB[d] * shape[d];
+        idx[d] = 0;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// select(cond, a, b, out, inner): out[i] = cond[i / inner] ? a[i] : b[i]
+napi_value Select(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 5)) THROW("select: 5 arguments");
+  Arr C;
+  if (!get_arr(env, a.v[0], &C) || C.type != napi_uint8_array) THROW("select: condition must be a Uint8Array");
+  F32(1, A);
+  F32(2, B);
+  F32(3, O);
+  const long inner = (long)num(env, a.v[4]);
+  const long n = (long)O.length;
+  if ((long)A.length < n || (long)B.length < n || (long)C.length * inner < n) THROW("select: sizes");
+  const uint8_t* c = (const uint8_t*)C.data;
+  const float *pa = F32P(A), *pb = F32P(B);
+  float* po = F32P(O);
+  const int nt = threads_for(n);
+  if (inner == 1) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (long i = 0; i < n; i++) po[i] = c[i] ? pa[i] : pb[i];
+  } else {
+    const long rows = n / inner;
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (long r = 0; r < rows; r++)
+      memcpy(po + r * inner, (c[r] ? pa : pb) + r * inner, inner * sizeof(float));
+  }
+  return nullptr;
+}
+
+// reduce(op, x, y, outer, red, inner)
+napi_value Reduce(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 6)) THROW("reduce: 6 arguments");
+  const int op = (int)num(env, a.v[0]);
+  F32(1, X);
+  F32(2, Y);
+  const long outer = (long)num(env, a.v[3]), red = (long)num(env, a.v[4]), inner = (long)num(env, a.v[5]);
+  if ((long)X.length < outer * red * inner || (long)Y.length < outer * inner) THROW("reduce: sizes");
+  const Kern& k = *gk_kern();
+  if (red == 0) THROW("reduce: empty axis");
+  int nt = threads_for(outer * red * inner);
+  if (outer < nt) {
+    // Few outer rows: split the inner axis (each slice is its own [1, red, inner'] problem)
+    // or, with inner == 1, split the reduced axis into partial sums.
+    if (inner >= 64 * nt) {
+#pragma omp parallel num_threads(nt)
+      {
+        const int t = omp_get_thread_num(), T = omp_get_num_threads();
+        const long j0 = inner * t / T, j1 = inner * (t + 1) / T;
+        std::vector<float> tmpx, tmpy(j1 - j0);
+        for (long o = 0; o < outer; o++) {
+          // gather a strided slice: reduce rows of length (j1-j0) inside the full row
+          const float* base = F32P(X) + o * red * inner + j0;
+          tmpx.resize((size_t)red * (j1 - j0));
+          for (long r = 0; r < red; r++) memcpy(tmpx.data() + r * (j1 - j0), base + r * inner, (j1 - j0) * 4);
+          k.reduce(op, tmpx.data(), F32P(Y) + o * inner + j0, 0, 1, red, j1 - j0);
+        }
+      }
+      return nullptr;
+    }
+    nt = 1;
+  }
+  if (nt == 1) {
+    k.reduce(op, F32P(X), F32P(Y), 0, outer, red, inner);
+    return nullptr;
+  }
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    k.reduce(op, F32P(X), F32P(Y), outer * t / T, outer * (t + 1) / T, red, inner);
+  }
+  return nullptr;
+}
+
+// batchNorm(x, y, channels, mean, variance, offset|null, scale|null, eps): channels-last,
+// each parameter has `channels` values.
+napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 8)) THROW("batchNorm: 8 arguments");
+  F32(0, X);
+  F32(1, Y);
+  const long ch = (long)num(env, a.v[2]);
+  F32(3, MEAN);
+  F32(4, VAR);
+  const float eps = (float)num(env, a.v[7]);
+  Arr off, sc;
+  const bool hasOff = !is_null(env, a.v[5]), hasSc = !is_null(env, a.v[6]);
+  if (hasOff && !get_arr(env, a.v[5], &off)) THROW("batchNorm: offset");
+  if (hasSc && !get_arr(env, a.v[6], &sc)) THROW("batchNorm: scale");
+  if ((long)MEAN.length != ch || (long)VAR.length != ch || (hasOff && (long)off.length != ch) ||
+      (hasSc && (long)sc.length != ch) || X.length % ch != 0)
+    THROW("batchNorm: parameter sizes");
+  std::vector<float> scale(ch), offset(ch);
+  for (long c = 0; c < ch; c++) {
+    scale[c] = (float)((hasSc ? (double)F32P(sc)[c] : 1.0) / std::sqrt((double)F32P(VAR)[c] + eps));
+    offset[c] = hasOff ? F32P(off)[c] : 0.f;
+  }
+  const long rows = (long)X.length / ch;
+  const Kern& k = *gk_kern();
+  const int nt = threads_for((long)X.length);
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    const long r0 = rows * t / T, r1 = rows * (t + 1) / T;
+    k.scale_shift(F32P(X) + r0 * ch, F32P(Y) + r0 * ch, r1 - r0, ch, F32P(MEAN), scale.data(), offset.data());
+  }
+  return nullptr;
+}
+
+// addN(list, out)
+napi_value AddN(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 2)) THROW("addN: 2 arguments");
+  uint32_t len;
+  CHECK(napi_get_array_length(env, a.v[0], &len));
+  F32(1, O);
+  std::vector<const float*> ins(len);
+  for (uint32_t i = 0; i < len; i++) {
+    napi_value e;
+    CHECK(napi_get_element(env, a.v[0], i, &e));
+    Arr t;
+    if (!get_arr(env, e, &t) || t.type != napi_float32_array || t.length < O.length) THROW("addN: inputs");
+    ins[i] = (const float*)t.data;
+  }
+  const long n = (long)O.length;
+  float* o = F32P(O);
+  const int nt = threads_for(n);
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    const long i0 = n * t / T, i1 = n * (t + 1) / T;
+    for (long i = i0; i < i1; i++) o[i] = len ? ins[0][i] : 0.f;
+    for (uint32_t j = 1; j < len; j++) {
+      const float* p = ins[j];
+      for (long i = i0; i < i1; i++) o[i] += p[i];
+    }
+  }
+  return nullptr;
+}
+
+// adam(w, g, m, v, w2, m2, v2, lr, beta1, beta2, eps, 1 - beta1^t, 1 - beta2^t)
+napi_value Adam(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 13)) THROW("adam: 13 arguments");
+  F32(0, W); F32(1, G); F32(2, M); F32(3, V); F32(4, W2); F32(5, M2); F32(6, V2);
+  const long n = (long)W.length;
+  if ((long)G.length != n || (long)M.length != n || (long)V.length != n || (long)W2.length != n ||
+      (long)M2.length != n || (long)V2.length != n)
+    THROW("adam: sizes");
+  const float lr = (float)num(env, a.v[7]), b1 = (float)num(env, a.v[8]), b2 = (float)num(env, a.v[9]),
+              eps = (float)num(env, a.v[10]), c1 = (float)num(env, a.v[11]), c2 = (float)num(env, a.v[12]);
+  const Kern& k = *gk_kern();
+  const int nt = threads_for(n);
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    const long i0 = n * t / T, i1 = n * (t + 1) / T;
+    k.adam(F32P(W) + i0, F32P(G) + i0, F32P(M) + i0, F32P(V) + i0, F32P(W2) + i0, F32P(M2) + i0,
+           F32P(V2) + i0, i1 - i0, lr, b1, b2, eps, c1, c2);
+  }
+  return nullptr;
+}
+
+// rmsprop(w, g, ms, mg|null, mom, w2, ms2, mg2|null, mom2, lr, decay, momentum, eps, centered)
+napi_value RmsProp(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 14)) THROW("rmsprop: 14 arguments");
+  F32(0, W); F32(1, G); F32(2, MS); F32(4, MOM); F32(5, W2); F32(6, MS2); F32(8, MOM2);
+  bool centered;
+  napi_get_value_bool(env, a.v[13], &centered);
+  Arr MG, MG2;
+  if (centered && (!get_arr(env, a.v[3], &MG) || !get_arr(env, a.v[7], &MG2))) THROW("rmsprop: centered needs mg");
+  const long n = (long)W.length;
+  if ((long)G.length != n || (long)MS.length != n || (long)MOM.length != n || (long)W2.length != n ||
+      (long)MS2.length != n || (long)MOM2.length != n || (centered && ((long)MG.length != n || (long)MG2.length != n)))
+    THROW("rmsprop: sizes");
+  const float lr = (float)num(env, a.v[9]), decay = (float)num(env, a.v[10]), mo = (float)num(env, a.v[11]),
+              eps = (float)num(env, a.v[12]);
+  const Kern& k = *gk_kern();
+  const int nt = threads_for(n);
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    const long i0 = n * t / T, i1 = n * (t + 1) / T;
+    k.rmsprop(F32P(W) + i0, F32P(G) + i0, F32P(MS) + i0, centered ? F32P(MG) + i0 : nullptr, F32P(MOM) + i0,
+              F32P(W2) + i0, F32P(MS2) + i0, centered ? F32P(MG2) + i0 : nullptr, F32P(MOM2) + i0, i1 - i0, lr,
+              decay, mo, eps, centered ? 1 : 0);
+  }
+  return nullptr;
+}
+
+const Kern* best_kern() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (kern_avx512 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma"))
+    return kern_avx512;
+  if (kern_avx2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return kern_avx2;
+#endif
+  return kern_generic;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  gk_set_kern(best_kern());
+  int nt = omp_get_num_procs();
+  if (const char* e = getenv("GANKIT_THREADS")) {
+    int v = atoi(e);
+    if (v > 0) nt = v;
+  }
+  gk_set_threads(nt);
+  const struct {
+    const char* name;
+    napi_callback cb;
+  } fns[] = {{"info", Info},
+             {"setThreads", SetThreads},
+             {"setIsa", SetIsa},
+             {"matmul", MatMul},
+             {"conv2d", Conv2D},
+             {"conv2dBackpropInput", Conv2DBackpropInput},
+             {"conv2dBackpropFilter", Conv2DBackpropFilter},
+             {"unary", Unary},
+             {"binary", Binary},
+             {"select", Select},
+             {"reduce", Reduce},
+             {"batchNorm", BatchNorm},
+             {"addN", AddN},
+             {"adam", Adam},
+             {"rmsprop", RmsProp}};
+  for (const auto& f : fns) {
+    napi_value fn;
+    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn) != napi_ok) return nullptr;
+    if (napi_set_named_property(env, exports, f.name, fn) != napi_ok) return nullptr;
+  }
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,315 @@
+#include "gemm.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
+static const Kern* g_kern = nullptr;
+static int g_threads = 1;
+
+void gk_set_kern(const Kern* k) { g_kern = k; }
+const Kern* gk_kern() { return g_kern; }
+void gk_set_threads(int n) { g_threads = n < 1 ? 1 : n; }
+int gk_threads() { return g_threads; }
+
+// Blocking: KC rows of packed B stay in L1 as one micro-panel per NR columns, an MC x KC
+// block of packed A in L2.
+static const long KC = 256;
+static const long MC_ROWS = 96;  // rounded to a multiple of MR at run time
+
+namespace {
+struct Buf {
+  float* p = nullptr;
+  size_t n = 0;
+  float* get(size_t want) {
+    if (want > n) {
+      free(p);
+      n = want + 64;
+      p = (float*)aligned_alloc(64, ((n * sizeof(float)) + 63) / 64 * 64);
+    }
+    return p;
+  }
+  ~Buf() { free(p); }
+};
+thread_local Buf tl_packA, tl_packB, tl_col;
+}  // namespace
+
+static inline long round_up(long x, long m) { return (x + m - 1) / m * m; }
+
+// Packs A[mc x kc] into strips of MR rows: strip s holds, for each k, MR consecutive rows.
+static void pack_a(const float* A, long rsA, long csA, long mc, long kc, float* pa, int MR) {
+  for (long i0 = 0; i0 < mc; i0 += MR) {
+    const long mr = std::min<long>(MR, mc - i0);
+    if (csA == 1) {
+      for (long r = 0; r < mr; r++) {
+        const float* a = A + (i0 + r) * rsA;
+        for (long k = 0; k < kc; k++) pa[k * MR + r] = a[k];
+      }
+    } else if (rsA == 1 && mr == MR) {
+      for (long k = 0; k < kc; k++) {
+        const float* a = A + i0 + k * csA;
+        for (long r = 0; r < MR; r++) pa[k * MR + r] = a[r];
+      }
+    } else {
+      for (long k = 0; k < kc; k++)
+        for (long r = 0; r < mr; r++) pa[k * MR + r] = A[(i0 + r) * rsA + k * csA];
+    }
+    if (mr < MR)
+      for (long k = 0; k < kc; k++)
+        for (long r = mr; r < MR; r++) pa[k * MR + r] = 0.f;
+    pa += MR * kc;
+  }
+}
+
+// Packs B[kc x nc] into strips of NR columns: strip s holds, for each k, NR columns.
+static void pack_b(const float* B, long rsB, long csB, long kc, long nc, float* pb, int NR) {
+  for (long j0 = 0; j0 < nc; j0 += NR) {
+    const long nr = std::min<long>(NR, nc - j0);
+    if (csB == 1 && nr == NR) {
+      for (long k = 0; k < kc; k++) memcpy(pb + k * NR, B + k * rsB + j0, NR * sizeof(float));
+    } else if (rsB == 1) {
+      for (long j = 0; j < nr; j++) {
+        const float* b = B + (j0 + j) * csB;
+        for (long k = 0; k < kc; k++) pb[k * NR + j] = b[k];
+      }
+      for (long k = 0; k < kc; k++)
+        for (long j = nr; j < NR; j++) pb[k * NR + j] = 0.f;
+    } else {
+      for (long k = 0; k < kc; k++) {
+        for (long j = 0; j < nr; j++) pb[k * NR + j] = B[k * rsB + (j0 + j) * csB];
+        for (long j = nr; j < NR; j++) pb[k * NR + j] = 0.f;
+      }
+    }
+    pb += NR * kc;
+  }
+}
+
+// B packed whole: KC-row blocks one after another, each block in NR-column strips.
+struct PackedB {
+  const float* p;
+  long K, N, npad;
+  const float* block(long pc) const { return p + pc * npad; }
+};
+
+static void pack_b_whole(const float* B, long rsB, long csB, long K, long N, float* dst, int NR) {
+  const long npad = round_up(N, NR);
+  for (long pc = 0; pc < K; pc += KC) {
+    const long kc = std::min(KC, K - pc);
+    pack_b(B + pc * rsB, rsB, csB, kc, N, dst + pc * npad, NR);
+  }
+}
+
+// One thread: C[M x cols j0..j1) (+)= A * packed B (j0 a multiple of NR).
+static void gemm_packed(long M, const float* A, long rsA, long csA, const PackedB& pb, float* C,
+                        long ldc, bool accumulate, long j0 = 0, long j1 = -1) {
+  const Kern& k = *g_kern;
+  const int MR = k.mr, NR = k.nr;
+  if (j1 < 0) j1 = pb.N;
+  const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
+  float* pa = tl_packA.get(MC * KC);
+  for (long ic = 0; ic < M; ic += MC) {
+    const long mc = std::min(MC, M - ic);
+    for (long pc = 0; pc < pb.K; pc += KC) {
+      const long kc = std::min(KC, pb.K - pc);
+      pack_a(A + ic * rsA + pc * csA, rsA, csA, mc, kc, pa, MR);
+      const float* bblk = pb.block(pc);
+      const bool acc = accumulate || pc > 0;
+      for (long jr = j0; jr < j1; jr += NR) {
+        const int nr = (int)std::min<long>(NR, j1 - jr);
+        const float* bp = bblk + jr * kc;
+        for (long ir = 0; ir < mc; ir += MR) {
+          const int mr = (int)std::min<long>(MR, mc - ir);
+          k.micro(kc, pa + ir * kc, bp, C + (ic + ir) * ldc + jr, ldc, mr, nr, acc);
+        }
+      }
+    }
+  }
+  if (pb.K == 0 && !accumulate)
+    for (long i = 0; i < M; i++) memset(C + i * ldc + j0, 0, (j1 - j0) * sizeof(float));
+}
+
+void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
+             long csB, float* C, long ldc, bool accumulate) {
+  if (M <= 0 || N <= 0) return;
+  const int MR = g_kern->mr, NR = g_kern->nr;
+  const long npad = round_up(N, NR);
+  float* buf = tl_packB.get(npad * std::max<long>(K, 1));
+  const double flops = 2.0 * M * N * K;
+  int nt = flops < 4e5 ? 1 : g_threads;
+  // Tasks: blocks of rows x panels of columns over one shared packed B, taken
+  // dynamically, so a thread that shares its core with another process holds no one up.
+  const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
+  long NCT = std::max<long>(NR, std::min<long>(npad, 256) / NR * NR);
+  const long mb = (M + MC - 1) / MC;
+  while (nt > 1 && mb * ((npad + NCT - 1) / NCT) < 4L * nt && NCT > 2 * NR) NCT = std::max<long>(NR, NCT / 2 / NR * NR);
+  const long nb = (npad + NCT - 1) / NCT;
+  nt = (int)std::min<long>(nt, mb * nb);
+  const long strips = npad / NR;
+#pragma omp parallel num_threads(nt)
+  {
+    // pack B strip by strip, shared between threads
+#pragma omp for schedule(static)
+    for (long s = 0; s < strips; s++) {
+      const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
+      for (long pc = 0; pc < K; pc += KC) {
+        const long kc = std::min(KC, K - pc);
+        pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, buf + pc * npad + j0 * kc, NR);
+      }
+    }
+    const PackedB pb{buf, K, N, npad};
+#pragma omp for schedule(dynamic, 1)
+    for (long t = 0; t < mb * nb; t++) {
+      const long ib = t / nb, jb = t % nb;
+      const long m0 = ib * MC, m1 = std::min(M, m0 + MC);
+      const long n0 = jb * NCT, n1 = std::min(N, n0 + NCT);
+      if (n1 > n0)
+        gemm_packed(m1 - m0, A + m0 * rsA, rsA, csA, pb, C + m0 * ldc, ldc, accumulate, n0, n1);
+    }
+  }
+}
+
+// ---- convolution, NHWC, through the GEMM with the patch matrix built per block ----
+
+// Writes rows [r0, r0+nr) of the patch matrix (one row per output pixel, kh*kw*cin columns).
+static void im2col_rows(const ConvShape& s, const float* x, long r0, long nr, float* col) {
+  const long kcols = s.kh * s.kw * s.cin;
+  for (long r = 0; r < nr; r++) {
+    const long row = r0 + r;
+    const long n = row / (s.oh * s.ow), rem = row % (s.oh * s.ow);
+    const long oy = rem / s.ow, ox = rem % s.ow;
+    float* dst = col + r * kcols;
+    for (long i = 0; i < s.kh; i++) {
+      const long iy = oy * s.sh - s.pt + i * s.dh;
+      for (long j = 0; j < s.kw; j++) {
+        const long ix = ox * s.sw - s.pl + j * s.dw;
+        float* d = dst + (i * s.kw + j) * s.cin;
+        if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) memset(d, 0, s.cin * sizeof(float));
+        else memcpy(d, x + ((n * s.h + iy) * s.w + ix) * s.cin, s.cin * sizeof(float));
+      }
+    }
+  }
+}
+
+// Adds rows [r0, r0+nr) of a patch-shaped matrix back into the image (the adjoint of im2col).
+static void col2im_rows(const ConvShape& s, const float* col, long r0, long nr, float* x) {
+  const long kcols = s.kh * s.kw * s.cin;
+  for (long r = 0; r < nr; r++) {
+    const long row = r0 + r;
+    const long n = row / (s.oh * s.ow), rem = row % (s.oh * s.ow);
+    const long oy = rem / s.ow, ox = rem % s.ow;
+    const float* src = col + r * kcols;
+    for (long i = 0; i < s.kh; i++) {
+      const long iy = oy * s.sh - s.pt + i * s.dh;
+      if (iy < 0 || iy >= s.h) continue;
+      for (long j = 0; j < s.kw; j++) {
+        const long ix = ox * s.sw - s.pl + j * s.dw;
+        if (ix < 0 || ix >= s.w) continue;
+        float* d = x + ((n * s.h + iy) * s.w + ix) * s.cin;
+        const float* c = src + (i * s.kw + j) * s.cin;
+        for (long q = 0; q < s.cin; q++) d[q] += c[q];
+      }
+    }
+  }
+}
+
+static bool is_pointwise(const ConvShape& s) {
+  return s.kh == 1 && s.kw == 1 && s.sh == 1 && s.sw == 1 && s.pt == 0 && s.pl == 0 &&
+         s.oh == s.h && s.ow == s.w;
+}
+
+void gk_conv2d(const ConvShape& s, const float* x, const float* w, float* y) {
+  const long rows = s.n * s.oh * s.ow, kcols = s.kh * s.kw * s.cin;
+  if (is_pointwise(s)) {
+    gk_gemm(rows, s.cout, kcols, x, kcols, 1, w, s.cout, 1, y, s.cout, false);
+    return;
+  }
+  const int NR = g_kern->nr, MR = g_kern->mr;
+  const long npad = round_up(s.cout, NR);
+  float* wp = tl_packB.get(npad * std::max<long>(kcols, 1));
+  pack_b_whole(w, s.cout, 1, kcols, s.cout, wp, NR);
+  const PackedB pb{wp, kcols, s.cout, npad};
+  // Row blocks sized so the patch block stays near L2.
+  long R = std::max<long>(MR, std::min<long>(4 * MC_ROWS, (192 * 1024) / std::max<long>(kcols, 1)));
+  R = R / MR * MR;
+  const long nblocks = (rows + R - 1) / R;
+  const int nt = (int)std::min<long>(g_threads, nblocks);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+  for (long b = 0; b < nblocks; b++) {
+    const long r0 = b * R, nr = std::min(R, rows - r0);
+    float* col = tl_col.get(R * kcols);
+    im2col_rows(s, x, r0, nr, col);
+    gemm_packed(nr, col, kcols, 1, pb, y + r0 * s.cout, s.cout, false);
+  }
+}
+
+void gk_conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx) {
+  const long kcols = s.kh * s.kw * s.cin;
+  if (is_pointwise(s)) {
+    // dx[rows, cin] = dy[rows, cout] * W^T
+    gk_gemm(s.n * s.h * s.w, s.cin, s.cout, dy, s.cout, 1, w, 1, s.cout, dx, s.cin, false);
+    return;
+  }
+  memset(dx, 0, sizeof(float) * s.n * s.h * s.w * s.cin);
+  const int NR = g_kern->nr, MR = g_kern->mr;
+  const long npad = round_up(kcols, NR);
+  float* wp = tl_packB.get(npad * std::max<long>(s.cout, 1));
+  pack_b_whole(w, 1, s.cout, s.cout, kcols, wp, NR);  // B = W^T: [cout x kcols]
+  const PackedB pb{wp, s.cout, kcols, npad};
+  const long per_img = s.oh * s.ow;
+  long R = std::max<long>(MR, std::min<long>(4 * MC_ROWS, (192 * 1024) / std::max<long>(kcols, 1)));
+  R = R / MR * MR;
+  // Tasks own whole images, so the scatter-add never races.
+  const long per_group = std::max<long>(1, R / std::max<long>(per_img, 1));
+  const long groups = (s.n + per_group - 1) / per_group;
+  const int nt = (int)std::min<long>(g_threads, groups);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+  for (long g = 0; g < groups; g++) {
+    const long rbeg = g * per_group * per_img, rend = std::min(s.n, (g + 1) * per_group) * per_img;
+    float* col = tl_col.get(R * kcols);
+    for (long r0 = rbeg; r0 < rend; r0 += R) {
+      const long nr = std::min(R, rend - r0);
+      gemm_packed(nr, dy + r0 * s.cout, s.cout, 1, pb, col, kcols, false);
+      col2im_rows(s, col, r0, nr, dx);
+    }
+  }
+}
+
+void gk_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
+  const long rows = s.n * s.oh * s.ow, kcols = s.kh * s.kw * s.cin;
+  if (is_pointwise(s)) {
+    // dW[cin, cout] = X^T[cin, rows] * dy[rows, cout]
+    gk_gemm(kcols, s.cout, rows, x, 1, kcols, dy, s.cout, 1, dw, s.cout, false);
+    return;
+  }
+  // Threads take blocks of rows (the GEMM's K) and sum into their own dW; one reduction.
+  const long R = KC;
+  const long nblocks = (rows + R - 1) / R;
+  const int nt = (int)std::min<long>(g_threads, std::max<long>(1, nblocks / 2));
+  const long total = kcols * s.cout;
+  std::vector<float> partial(nt > 1 ? (size_t)(nt - 1) * total : 0, 0.f);
+  memset(dw, 0, sizeof(float) * total);
+  const int NR = g_kern->nr;
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num();
+    float* out = t == 0 ? dw : partial.data() + (size_t)(t - 1) * total;
+    float* col = tl_col.get(R * kcols);
+    const long npad = round_up(s.cout, NR);
+    float* bp = tl_packB.get(npad * R);
+#pragma omp for schedule(dynamic, 1)
+    for (long b = 0; b < nblocks; b++) {
+      const long r0 = b * R, nr = std::min(R, rows - r0);
+      im2col_rows(s, x, r0, nr, col);
+      pack_b(dy + r0 * s.cout, s.cout, 1, nr, s.cout, bp, NR);
+      const PackedB pb{bp, nr, s.cout, npad};
+      // A = col^T: element (i, k) = col[k * kcols + i]
+      gemm_packed(kcols, col, 1, kcols, pb, out, s.cout, true);
+    }
+  }
+  for (int t = 1; t < nt; t++) {
+    const float* p = partial.data() + (size_t)(t - 1) * total;
+    for (long i = 0; i < total; i++) dw[i] += p[i];
+  }
+}

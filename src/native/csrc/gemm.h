@@ -1,0 +1,24 @@
+// Blocked, packed single-precision GEMM and the convolutions built on it.
+#pragma once
+#include "kern.h"
+
+void gk_set_kern(const Kern* k);
+const Kern* gk_kern();
+void gk_set_threads(int n);
+int gk_threads();
+
+// C[M,N] (+)= A[M,K] * B[K,N]; element (i,k) of A at A[i*rsA + k*csA], likewise B.
+void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
+             long csB, float* C, long ldc, bool accumulate);
+
+struct ConvShape {
+  long n, h, w, cin;     // input (NHWC)
+  long kh, kw, cout;     // filter [kh, kw, cin, cout]
+  long oh, ow;           // output
+  long sh, sw, dh, dw;   // strides, dilations
+  long pt, pl;           // padding top, left
+};
+void gk_conv2d(const ConvShape& s, const float* x, const float* w, float* y);
+void gk_conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx);
+void gk_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw);
+

@@ -1,0 +1,26 @@
+// The table of kernels one instruction set provides; addon.cc picks one at load.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+
+struct Kern {
+  const char* name;
+  int mr, nr;  // GEMM micro-tile: rows of packed A, columns of packed B
+  void (*micro)(long kc, const float* pa, const float* pb, float* c, long ldc, int mr, int nr,
+                int accumulate);
+  void (*unary)(int op, const float* x, float* y, long n, float alpha);
+  void (*binary)(int op, const float* a, const float* b, void* out, long n, int mode);
+  void (*reduce)(int op, const float* x, float* y, long outer0, long outer1, long red, long inner);
+  void (*scale_shift)(const float* x, float* y, long rows, long ch, const float* mean,
+                      const float* sc, const float* off);
+  void (*adam)(const float* w, const float* g, const float* m, const float* v, float* w2, float* m2,
+               float* v2, long n, float lr, float b1, float b2, float eps, float c1, float c2);
+  void (*rmsprop)(const float* w, const float* g, const float* ms, const float* mg, const float* mom,
+                  float* w2, float* ms2, float* mg2, float* mom2, long n, float lr, float decay,
+                  float momentum, float eps, int centered);
+};
+
+extern const Kern* const kern_avx512;  // null where not compiled
+extern const Kern* const kern_avx2;
+extern const Kern* const kern_generic;

@@ -1,0 +1,155 @@
+/**
+ * Adam and RMSProp whose whole update of one variable is a single native call when the
+ * `native` backend runs (TF.js's own optimizers issue about ten elementwise ops per
+ * variable). They subclass TF.js's optimizers, so weights, getWeights/setWeights,
+ * serialization and checkpoints are exactly tf.train.adam's / tf.train.rmsprop's; on any
+ * other backend they are those optimizers unchanged.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { NativeAddon } from './addon.js';
+import { loadAddon } from './load.js';
+import { NATIVE_BACKEND } from './backend.js';
+
+interface Slot {
+  originalName: string;
+  variable: Variable;
+}
+
+type NamedTensor = { name: string; tensor: Tensor };
+type Gradients = NamedTensor[] | NamedTensorMap;
+
+function gradientList(variableGradients: Gradients): Array<{ name: string; tensor: Tensor | undefined }> {
+  return Array.isArray(variableGradients)
+    ? variableGradients.map((g) => ({ name: g.name, tensor: g.tensor }))
+    : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+}
+
+/** The addon and the backend's raw storage when the native backend is active, else null. */
+function nativeContext(): { addon: NativeAddon; backend: MathBackendCPU } | null {
+  if (tf.getBackend() !== NATIVE_BACKEND) return null;
+  const addon = loadAddon();
+  if (addon === null) return null;
+  return { addon, backend: tf.backend() as unknown as MathBackendCPU };
+}
+
+function values(backend: MathBackendCPU, t: Tensor): Float32Array | null {
+  if (t.dtype !== 'float32') return null;
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Float32Array ? v : null;
+}
+
+function zeroSlot(name: string, value: Variable): Slot {
+  return { originalName: name, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+}
+
+/** Replaces a variable's value with freshly computed data (no copy). */
+function assign(variable: Variable, data: Float32Array): void {
+  variable.assign(tf.tensor(data, variable.shape, 'float32'));
+}
+
+interface AdamState {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: Variable;
+  accBeta2: Variable;
+  accumulatedFirstMoment: Slot[];
+  accumulatedSecondMoment: Slot[];
+}
+
+export class NativeAdam extends tf.AdamOptimizer {
+  override applyGradients(variableGradients: Gradients): void {
+    const ctx = nativeContext();
+    const grads = gradientList(variableGradients);
+    const s = this as unknown as AdamState;
+    const usable = ctx !== null && grads.every(({ name, tensor }) =>
+      tensor === undefined || (values(ctx.backend, tensor) !== null && values(ctx.backend, tf.engine().registeredVariables[name]) !== null));
+    if (!usable) {
+      super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+      return;
+    }
+    const { addon, backend } = ctx;
+    const accBeta1 = s.accBeta1.dataSync()[0], accBeta2 = s.accBeta2.dataSync()[0];
+    // TF.js computes 1 - accBeta in float32; so do we.
+    const c1 = Math.fround(1 - accBeta1), c2 = Math.fround(1 - accBeta2);
+    tf.tidy(() => {
+      grads.forEach(({ name, tensor }, i) => {
+        const value = tf.engine().registeredVariables[name];
+        s.accumulatedFirstMoment[i] ??= zeroSlot(`${name}/m`, value);
+        s.accumulatedSecondMoment[i] ??= zeroSlot(`${name}/v`, value);
+        if (tensor === undefined || tensor === null) return;
+        const m = s.accumulatedFirstMoment[i].variable, v = s.accumulatedSecondMoment[i].variable;
+        const n = value.size;
+        const w2 = new Float32Array(n), m2 = new Float32Array(n), v2 = new Float32Array(n);
+        addon.adam(values(backend, value)!, values(backend, tensor)!, values(backend, m)!, values(backend, v)!,
+          w2, m2, v2, s.learningRate, s.beta1, s.beta2, s.epsilon, c1, c2);
+        assign(m, m2);
+        assign(v, v2);
+        assign(value, w2);
+      });
+      s.accBeta1.assign(tf.scalar(Math.fround(accBeta1 * s.beta1)));
+      s.accBeta2.assign(tf.scalar(Math.fround(accBeta2 * s.beta2)));
+    });
+    this.incrementIterations();
+  }
+}
+
+interface RmsState {
+  learningRate: number;
+  decay: number;
+  momentum: number;
+  epsilon: number;
+  centered: boolean;
+  accumulatedMeanSquares: Slot[];
+  accumulatedMoments: Slot[];
+  accumulatedMeanGrads: Slot[];
+}
+
+export class NativeRMSProp extends tf.RMSPropOptimizer {
+  override applyGradients(variableGradients: Gradients): void {
+    const ctx = nativeContext();
+    const grads = gradientList(variableGradients);
+    const s = this as unknown as RmsState;
+    const usable = ctx !== null && grads.every(({ name, tensor }) =>
+      tensor === undefined || (values(ctx.backend, tensor) !== null && values(ctx.backend, tf.engine().registeredVariables[name]) !== null));
+    if (!usable) {
+      super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+      return;
+    }
+    const { addon, backend } = ctx;
+    tf.tidy(() => {
+      grads.forEach(({ name, tensor }, i) => {
+        const value = tf.engine().registeredVariables[name];
+        s.accumulatedMeanSquares[i] ??= zeroSlot(`${name}/rms`, value);
+        s.accumulatedMoments[i] ??= zeroSlot(`${name}/momentum`, value);
+        if (s.centered) s.accumulatedMeanGrads[i] ??= zeroSlot(`${name}/mg`, value);
+        if (tensor === undefined || tensor === null) return;
+        const ms = s.accumulatedMeanSquares[i].variable, mom = s.accumulatedMoments[i].variable;
+        const mg = s.centered ? s.accumulatedMeanGrads[i].variable : null;
+        const n = value.size;
+        const w2 = new Float32Array(n), ms2 = new Float32Array(n), mom2 = new Float32Array(n);
+        const mg2 = mg ? new Float32Array(n) : null;
+        addon.rmsprop(values(backend, value)!, values(backend, tensor)!, values(backend, ms)!, mg ? values(backend, mg)! : null,
+          values(backend, mom)!, w2, ms2, mg2, mom2, s.learningRate, s.decay, s.momentum, s.epsilon, s.centered);
+        assign(ms, ms2);
+        if (mg && mg2) assign(mg, mg2);
+        assign(mom, mom2);
+        assign(value, w2);
+      });
+    });
+    this.incrementIterations();
+  }
+}
+
+/** Drop-in for tf.train.adam. */
+export function nativeAdam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number): NativeAdam {
+  return new NativeAdam(learningRate, beta1, beta2, epsilon);
+}
+
+/** Drop-in for tf.train.rmsprop. */
+export function nativeRmsprop(learningRate: number, decay = 0.9, momentum = 0, epsilon?: number, centered = false): NativeRMSProp {
+  return new NativeRMSProp(learningRate, decay, momentum, epsilon, centered);
+}
