@@ -1,0 +1,219 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '../src/gans/gan.js';
+import { createVariant } from '../src/gans/registry.js';
+import { STREAM, type GanVariant, type IterationContext } from '../src/gans/types.js';
+import { resolveConfig, type LossType, type RunConfig } from '../src/train/config.js';
+import { Rng } from '../src/train/rng.js';
+import { storedDataset, unitToModel } from '../src/data/stored.js';
+import type { StoredDataset } from '../src/data/types.js';
+import { COLORS, drawImageGrid, lineChart } from './draw.js';
+import { $, numberInput, setStatus } from './dom.js';
+
+const GRID = 64;
+const INTERP = 10;
+
+/** Parses digits.bin (see src/studio/digits-asset.ts) into a data set in model space. */
+export function parseDigits(buf: ArrayBuffer): StoredDataset {
+  const bytes = new Uint8Array(buf);
+  const view = new DataView(buf);
+  if (bytes.length < 16 || String.fromCharCode(...bytes.subarray(0, 4)) !== 'GKD1') throw new Error('digits.bin is not a gankit digits file: rebuild the studio (npm run build:studio)');
+  const count = view.getUint32(4, true);
+  const h = view.getUint32(8, true);
+  const w = view.getUint32(12, true);
+  if (bytes.length !== 16 + count + count * h * w) throw new Error('digits.bin is truncated: rebuild the studio (npm run build:studio)');
+  const labels = Int32Array.from(bytes.subarray(16, 16 + count));
+  const x = new Float32Array(count * h * w);
+  const px = bytes.subarray(16 + count);
+  for (let i = 0; i < x.length; i++) x[i] = px[i] / 255;
+  return storedDataset({ name: 'mnist', kind: 'images', shape: [h, w, 1], x: unitToModel(x), labels, numClasses: 10 });
+}
+
+/** Spherical interpolation between two latent vectors (Shoemake; White 2016 for GANs). */
+function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  const omega = Math.acos(Math.min(1, Math.max(-1, dot / Math.sqrt(na * nb))));
+  const out = new Float32Array(a.length);
+  const s = Math.sin(omega);
+  for (let i = 0; i < a.length; i++) out[i] = s < 1e-6 ? (1 - t) * a[i] + t * b[i] : (Math.sin((1 - t) * omega) / s) * a[i] + (Math.sin(t * omega) / s) * b[i];
+  return out;
+}
+
+export class ImageLab {
+  private data: StoredDataset | null = null;
+  private config!: RunConfig;
+  private variant: GanVariant | null = null;
+  private fixedZ: tf.Tensor2D | null = null;
+  private pair: [Float32Array, Float32Array] | null = null;
+  private pairSeed = 1;
+  private step = 0;
+  private playing = false;
+  private lastRender = 0;
+  private rateWindow: { t: number; step: number }[] = [];
+  private history = { steps: [] as number[], d: [] as number[], g: [] as number[] };
+  private started = false;
+
+  constructor() {
+    $('im-play').addEventListener('click', () => this.togglePlay());
+    $('im-reset').addEventListener('click', () => this.reset());
+    $('im-newpair').addEventListener('click', () => {
+      this.pairSeed++;
+      this.makePair();
+      this.render(true);
+    });
+    for (const id of ['im-model', 'im-loss', 'im-batch', 'im-latent', 'im-lr', 'im-seed']) $(id).addEventListener('change', () => this.reset());
+  }
+
+  get iteration(): number {
+    return this.step;
+  }
+
+  /** Fetches the digits (once) the first time the tab opens. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    try {
+      const res = await fetch('digits.bin');
+      if (!res.ok) throw new Error(`digits.bin: HTTP ${res.status} (rebuild the studio: npm run build:studio)`);
+      this.data = parseDigits(await res.arrayBuffer());
+      const rng = Rng.derive(99, 0, STREAM.data);
+      const real = this.data.sample(GRID, rng).x;
+      drawImageGrid($<HTMLCanvasElement>('im-real'), real.map((v) => (v + 1) / 2), GRID, 28, 28, 8);
+      for (const id of ['im-play', 'im-reset']) $<HTMLButtonElement>(id).disabled = false;
+      this.reset();
+      requestAnimationFrame(() => this.tick());
+    } catch (e) {
+      setStatus('im-status', (e as Error).message, true);
+    }
+  }
+
+  private readConfig(): RunConfig {
+    const type = $<HTMLSelectElement>('im-loss').value as LossType;
+    const lr = numberInput('im-lr', 'learning rate', 1e-7, 1);
+    const base = resolveConfig({ loss: { type }, model: 'dcgan', data: 'mnist' }, 'images');
+    return resolveConfig(
+      {
+        variant: 'gan',
+        data: 'mnist',
+        model: $<HTMLSelectElement>('im-model').value as 'dcgan' | 'mlp',
+        latentDim: Math.round(numberInput('im-latent', 'latent dim', 2, 512)),
+        loss: type === 'wgan-gp' ? { type, gradientPenaltyWeight: 10 } : { type },
+        batchSize: Math.round(numberInput('im-batch', 'batch', 2, 512)),
+        steps: 100000,
+        optimizerG: { ...base.optimizerG, learningRate: lr },
+        optimizerD: { ...base.optimizerD, learningRate: lr },
+        seed: Math.round(numberInput('im-seed', 'seed', 0, 2 ** 31)),
+      },
+      'images',
+    );
+  }
+
+  reset(): void {
+    if (!this.data) return;
+    this.playing = false;
+    this.updatePlayButton();
+    try {
+      this.config = this.readConfig();
+      this.variant?.dispose();
+      this.fixedZ?.dispose();
+      this.variant = createVariant(this.config, this.data);
+      const d = this.config.latentDim;
+      this.fixedZ = tf.tensor2d(Rng.derive(this.config.seed, 0, STREAM.fixedNoise).normals(GRID * d), [GRID, d]);
+      this.makePair();
+      this.step = 0;
+      this.history = { steps: [], d: [], g: [] };
+      this.rateWindow = [];
+      setStatus('im-status', `ready: ${this.config.model} with ${this.config.loss.type}, k = ${this.config.criticSteps}`);
+      this.render(true);
+    } catch (e) {
+      setStatus('im-status', (e as Error).message, true);
+    }
+  }
+
+  private makePair(): void {
+    const d = this.config.latentDim;
+    const rng = Rng.derive(this.config.seed + 1000 * this.pairSeed, 0, STREAM.fixedNoise);
+    this.pair = [rng.normals(d), rng.normals(d)];
+  }
+
+  togglePlay(): void {
+    if (!this.variant) return;
+    this.playing = !this.playing;
+    if (this.playing) setStatus('im-status', `training ${this.config.model} with ${this.config.loss.type}`);
+    else this.render(true);
+    this.updatePlayButton();
+  }
+
+  private updatePlayButton(): void {
+    $('im-play').textContent = this.playing ? '❚❚ Pause' : '▶ Train';
+  }
+
+  private context(): IterationContext {
+    const seed = this.config.seed;
+    const step = this.step;
+    return { step, data: this.data!, batchSize: this.config.batchSize, rng: (stream, subStep = 0) => Rng.derive(seed, step, stream * 1024 + subStep) };
+  }
+
+  private tick(): void {
+    try {
+      if (this.playing && this.variant) {
+        const t0 = performance.now();
+        do {
+          const logs = this.variant.trainIteration(this.context());
+          this.step++;
+          this.history.steps.push(this.step);
+          this.history.d.push(logs.d_loss);
+          this.history.g.push(logs.g_loss);
+          if (!Number.isFinite(logs.d_loss) || !Number.isFinite(logs.g_loss)) {
+            this.playing = false;
+            this.updatePlayButton();
+            setStatus('im-status', 'training diverged (NaN loss): lower the learning rate and press Reset', true);
+          }
+        } while (this.playing && performance.now() - t0 < 40);
+        this.render(false);
+      }
+    } catch (e) {
+      this.playing = false;
+      this.updatePlayButton();
+      setStatus('im-status', `training stopped: ${(e as Error).message}`, true);
+    }
+    requestAnimationFrame(() => this.tick());
+  }
+
+  private render(force: boolean): void {
+    const now = performance.now();
+    this.rateWindow.push({ t: now, step: this.step });
+    while (this.rateWindow.length > 2 && now - this.rateWindow[0].t > 3000) this.rateWindow.shift();
+    $('im-iter').textContent = String(this.step);
+    if (!force && now - this.lastRender < 400) return;
+    this.lastRender = now;
+    const first = this.rateWindow[0];
+    const rate = now > first.t ? ((this.step - first.step) * 1000) / (now - first.t) : 0;
+    $('im-rate').textContent = this.playing ? rate.toFixed(1) : '0';
+    if (!this.variant || !this.fixedZ || !this.pair) return;
+    const v = this.variant;
+    const d = this.config.latentDim;
+    const zs = new Float32Array(INTERP * d);
+    for (let i = 0; i < INTERP; i++) zs.set(slerp(this.pair[0], this.pair[1], i / (INTERP - 1)), i * d);
+    const [grid, strip] = tf.tidy(() => {
+      const toUnit = (x: tf.Tensor) => tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1);
+      return [toUnit(v.generate(this.fixedZ!)), toUnit(v.generate(tf.tensor2d(zs, [INTERP, d])))];
+    });
+    drawImageGrid($<HTMLCanvasElement>('im-grid'), grid.dataSync() as Float32Array, GRID, 28, 28, 8);
+    drawImageGrid($<HTMLCanvasElement>('im-interp'), strip.dataSync() as Float32Array, INTERP, 28, 28, INTERP);
+    tf.dispose([grid, strip]);
+    const h = this.history;
+    lineChart($<HTMLCanvasElement>('im-c-loss'), [
+      { name: 'D loss', color: '#1565c0', xs: h.steps, ys: h.d },
+      { name: 'G loss', color: COLORS.fake, xs: h.steps, ys: h.g },
+    ]);
+    const n = h.steps.length;
+    $('im-loss-vals').textContent = n ? `D ${h.d[n - 1].toFixed(3)} · G ${h.g[n - 1].toFixed(3)}` : '';
+  }
+}

@@ -1,0 +1,209 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { mixtures, type MixtureName } from '../src/data/mixtures.js';
+import { Rng } from '../src/train/rng.js';
+import { COLORS, View, drawImageGrid, drawPoints, lineChart, type Series } from './draw.js';
+import { $, setStatus } from './dom.js';
+
+/** What the server's /api/run returns (src/studio/server.ts RunSummary). */
+interface RunSummary {
+  name: string;
+  config: Record<string, unknown>;
+  metrics: Record<string, number>[];
+  samples: { step: number; url: string }[];
+  checkpoints: { step: number; generator: string | null; discriminator: string | null }[];
+  report: string | null;
+}
+
+const PALETTE = ['#1565c0', COLORS.fake, '#ef6c00', '#00838f', COLORS.real, '#6d4c41'];
+
+function flatten(obj: unknown, prefix = ''): [string, string][] {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [[prefix, Array.isArray(obj) ? `[${obj.join(', ')}]` : String(obj)]];
+  const entries = Object.entries(obj as Record<string, unknown>);
+  if (entries.length === 0) return [[prefix, '{}']];
+  return entries.flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+}
+
+export class RunViewer {
+  private run: RunSummary | null = null;
+  private model: tfl.LayersModel | null = null;
+  private modelUrl: string | null = null;
+  private sampleRound = 0;
+
+  /** Asks the server for a run; true when there is one (the tab is shown then). */
+  async load(): Promise<boolean> {
+    let res: Response;
+    try {
+      res = await fetch('api/run');
+    } catch {
+      return false;
+    }
+    if (res.status === 204 || res.status === 404) return false;
+    const body = (await res.json()) as RunSummary | { error: string };
+    $('tab-run').hidden = false;
+    if ('error' in body) {
+      setStatus('rv-status', body.error, true);
+      return true;
+    }
+    this.run = body;
+    this.show();
+    return true;
+  }
+
+  private show(): void {
+    const run = this.run!;
+    $('rv-name').textContent = run.name;
+    const table = $<HTMLTableElement>('rv-config');
+    table.replaceChildren(
+      ...flatten(run.config).map(([k, v]) => {
+        const tr = document.createElement('tr');
+        const a = document.createElement('td');
+        const b = document.createElement('td');
+        a.textContent = k;
+        b.textContent = v;
+        tr.append(a, b);
+        return tr;
+      }),
+    );
+    if (run.report) {
+      const link = $<HTMLAnchorElement>('rv-report');
+      link.href = run.report;
+      link.hidden = false;
+    }
+    this.drawCurves();
+    const slider = $<HTMLInputElement>('rv-sample-step');
+    slider.max = String(Math.max(0, run.samples.length - 1));
+    slider.value = slider.max;
+    slider.disabled = run.samples.length === 0;
+    slider.addEventListener('input', () => this.showSample());
+    this.showSample();
+    const select = $<HTMLSelectElement>('rv-ckpt');
+    const withG = run.checkpoints.filter((c) => c.generator);
+    select.replaceChildren(
+      ...withG.map((c) => {
+        const o = document.createElement('option');
+        o.value = c.generator!;
+        o.textContent = `step ${c.step}`;
+        return o;
+      }),
+    );
+    if (withG.length) select.value = withG[withG.length - 1].generator!;
+    const button = $<HTMLButtonElement>('rv-sample');
+    button.disabled = withG.length === 0;
+    button.addEventListener('click', () => void this.sample());
+    select.addEventListener('change', () => void this.sample());
+    $('rv-gen-info').textContent = withG.length ? 'Press Sample to load the generator into this page and draw from it.' : 'This run has no generator checkpoint yet.';
+    setStatus('rv-status', `${run.metrics.length} metric rows · ${run.samples.length} sample grids · ${run.checkpoints.length} checkpoints`);
+  }
+
+  private drawCurves(): void {
+    const rows = this.run!.metrics;
+    const holder = $('rv-charts');
+    holder.replaceChildren();
+    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'step' && rows.some((r) => typeof r[k] === 'number'));
+    if (rows.length === 0 || keys.length === 0) {
+      holder.textContent = 'metrics.jsonl is empty so far.';
+      return;
+    }
+    const lossKeys = keys.filter((k) => /loss$/.test(k));
+    const groups: string[][] = [];
+    if (lossKeys.length) groups.push(lossKeys);
+    for (const k of keys) if (!lossKeys.includes(k) && !/^(time|elapsed|wall|seconds)/.test(k)) groups.push([k]);
+    for (const group of groups.slice(0, 8)) {
+      const box = document.createElement('div');
+      const name = document.createElement('div');
+      name.className = 'name';
+      name.textContent = group.join(', ');
+      const canvas = document.createElement('canvas');
+      canvas.width = 460;
+      canvas.height = 190;
+      canvas.dataset.metric = group.join(',');
+      box.append(name, canvas);
+      holder.append(box);
+      const series: Series[] = group.map((k, i) => {
+        const pts = rows.filter((r) => typeof r[k] === 'number' && Number.isFinite(r[k]));
+        return { name: k, color: PALETTE[i % PALETTE.length], xs: pts.map((r) => r.step), ys: pts.map((r) => r[k]) };
+      });
+      lineChart(canvas, series);
+    }
+  }
+
+  private showSample(): void {
+    const run = this.run!;
+    const img = $<HTMLImageElement>('rv-sample-img');
+    if (run.samples.length === 0) {
+      $('rv-sample-label').textContent = 'no sample grids yet';
+      img.removeAttribute('src');
+      return;
+    }
+    const s = run.samples[Number($<HTMLInputElement>('rv-sample-step').value)];
+    $('rv-sample-label').textContent = `step ${s.step}`;
+    img.src = s.url.replace(/^\//, '');
+  }
+
+  /** Loads the chosen generator checkpoint (TF.js Layers format) and draws samples from it. */
+  async sample(): Promise<void> {
+    const url = $<HTMLSelectElement>('rv-ckpt').value;
+    if (!url) return;
+    try {
+      if (this.modelUrl !== url) {
+        setStatus('rv-status', `loading ${url}…`);
+        this.model?.dispose();
+        this.model = null;
+        this.model = await tfl.loadLayersModel(url.replace(/^\//, ''));
+        this.modelUrl = url;
+        this.sampleRound = 0;
+      }
+      this.sampleRound++;
+      if (this.model) this.drawSamples(this.model);
+      setStatus('rv-status', `sampled from ${url}`);
+    } catch (e) {
+      setStatus('rv-status', `could not load the generator: ${(e as Error).message}`, true);
+    }
+  }
+
+  private drawSamples(model: tfl.LayersModel): void {
+    const inputs = model.inputs;
+    const latentDim = inputs[0].shape[1];
+    if (typeof latentDim !== 'number') throw new Error('the generator’s first input has no fixed latent size');
+    const outShape = model.outputs[0].shape.slice(1) as number[];
+    const canvas = $<HTMLCanvasElement>('rv-gen');
+    const rng = Rng.derive(this.sampleRound, 0, 4);
+    const n = outShape.length === 1 ? 1024 : 64;
+    const out = tf.tidy(() => {
+      const z = tf.tensor2d(rng.normals(n * latentDim), [n, latentDim]);
+      // A conditional generator takes labels as a second input: show classes 0, 1, 2, … in turn.
+      const extra = inputs.slice(1).map((inp) => {
+        const width = inp.shape[1] ?? 1;
+        const labels = Array.from({ length: n }, (_, i) => Math.floor(i / Math.ceil(n / 10)) % Math.max(2, width === 1 ? 10 : width));
+        return width === 1 ? tf.tensor2d(labels, [n, 1]) : tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), width), 'float32');
+      });
+      return model.predict(extra.length ? [z, ...extra] : z) as tf.Tensor;
+    });
+    const values = out.dataSync() as Float32Array;
+    out.dispose();
+    const info = $('rv-gen-info');
+    if (outShape.length === 1 && outShape[0] === 2) {
+      canvas.width = 320;
+      canvas.height = 320;
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#fafbfc';
+      ctx.fillRect(0, 0, 320, 320);
+      const dataName = String(this.run!.config.data ?? '');
+      const mixture = dataName in mixtures ? mixtures[dataName as MixtureName]() : null;
+      let extent = 0;
+      for (const v of values) if (Number.isFinite(v)) extent = Math.max(extent, Math.abs(v));
+      if (mixture) for (const m of mixture.modes) extent = Math.max(extent, Math.abs(m[0]), Math.abs(m[1]));
+      const view = new View(-extent * 1.15, extent * 1.15, 320);
+      if (mixture) drawPoints(ctx, view, mixture.sample(1024, Rng.derive(1, 0, 1)).x, COLORS.real, 1.5, 0.5);
+      drawPoints(ctx, view, values, COLORS.fake, 1.5, 0.7);
+      info.textContent = `${n} points from G (purple)${mixture ? ` over ${dataName} (green)` : ''}; latent dim ${latentDim}.`;
+    } else if (outShape.length === 3) {
+      const [h, w, c] = outShape;
+      drawImageGrid(canvas, values.map((v) => (v + 1) / 2), n, h, w, 8, c);
+      info.textContent = `${n} samples from G, latent dim ${latentDim}${inputs.length > 1 ? ', one class per row' : ''}. Press Sample for new z.`;
+    } else {
+      info.textContent = `generator output shape [${outShape}] is neither points nor images`;
+    }
+  }
+}

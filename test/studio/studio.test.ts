@@ -1,0 +1,201 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { initBackend } from '../../src/backend/index.js';
+import { startStudioServer, type StudioServer } from '../../src/studio/server.js';
+import { studioCommand } from '../../src/cli/studio.js';
+import { makeRunFolder } from './fixture.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const APP = join(ROOT, 'dist', 'studio');
+const SHOTS = join(ROOT, 'test-output', 'studio');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let server: StudioServer;
+let browser: Browser;
+let runDir: string;
+
+/** Newest modification time under a folder (to rebuild a stale studio bundle). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
+  }
+  return t;
+}
+
+function ensureBuilt(): void {
+  const main = join(APP, 'main.js');
+  const stale = !existsSync(main) || !existsSync(join(APP, 'digits.bin')) || newest(join(ROOT, 'studio')) > statSync(main).mtimeMs;
+  if (!stale) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-studio.mjs'), '--quiet'], { stdio: 'inherit' });
+  assert.equal(r.status, 0, 'studio build failed');
+}
+
+async function openPage(width: number, height: number, hash = ''): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}${hash}`);
+  await page.waitForFunction(() => window.__studio?.ready === true || window.__studio?.error !== undefined, null, { timeout: 30_000 });
+  const err = await page.evaluate(() => window.__studio?.error);
+  assert.equal(err, undefined, `studio failed to start: ${err}`);
+  assert.deepEqual(errors, [], 'the page threw');
+  return page;
+}
+
+/** A hash of a canvas's pixels. */
+async function canvasHash(page: Page, id: string): Promise<string> {
+  const url = await page.evaluate((i) => (document.getElementById(i) as HTMLCanvasElement).toDataURL(), id);
+  return createHash('sha256').update(url).digest('hex');
+}
+
+async function iteration(page: Page, id: string): Promise<number> {
+  return Number(await page.locator(`#${id}`).textContent());
+}
+
+async function waitIteration(page: Page, id: string, atLeast: number, timeout = 60_000): Promise<number> {
+  await page.waitForFunction(([i, n]) => Number(document.getElementById(i as string)?.textContent) >= (n as number), [id, atLeast] as const, { timeout });
+  return iteration(page, id);
+}
+
+before(async () => {
+  ensureBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  await initBackend('cpu');
+  runDir = join(mkdtempSync(join(tmpdir(), 'gankit-studio-')), 'ring8-demo');
+  await makeRunFolder(runDir);
+  server = await startStudioServer({ port: 0, host: '127.0.0.1', runDir, appDir: APP });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (runDir) rmSync(resolve(runDir, '..'), { recursive: true, force: true });
+});
+
+test('server: serves the app and the run, refuses paths outside them', async () => {
+  const index = await fetch(server.url);
+  assert.equal(index.status, 200);
+  assert.match(await index.text(), /gankit <b>Studio<\/b>/);
+  assert.equal(index.headers.get('cross-origin-opener-policy'), 'same-origin');
+  const wasm = await fetch(`${server.url}wasm/tfjs-backend-wasm-simd.wasm`);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  const run = (await (await fetch(`${server.url}api/run`)).json()) as { name: string; metrics: unknown[]; samples: { url: string }[]; checkpoints: { generator: string }[] };
+  assert.equal(run.name, 'ring8-demo');
+  assert.equal(run.metrics.length, 11);
+  assert.equal(run.samples[0].url, '/run/samples/step-000010.png');
+  assert.equal(run.checkpoints[0].generator, '/run/checkpoints/step-000010/generator/model.json');
+  for (const bad of ['/run/../../etc/passwd', '/run/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fpackage.json']) {
+    const r = await fetch(`${server.url.replace(/\/$/, '')}${bad}`);
+    assert.equal(r.status, 404, `${bad} must not be served`);
+  }
+});
+
+test('2D lab: training advances, the canvases change, the loss switches mid-run', async () => {
+  const page = await openPage(1400, 1000);
+  const backend = await page.locator('#backend').textContent();
+  assert.match(backend ?? '', /backend: (webgpu|webgl|wasm|cpu)/, 'the page says which backend runs');
+  const main0 = await canvasHash(page, 'l2-main');
+  const opt0 = await canvasHash(page, 'l2-opt');
+  await page.click('#l2-play');
+  const it1 = await waitIteration(page, 'l2-iter', 30);
+  await page.waitForTimeout(300);
+  const main1 = await canvasHash(page, 'l2-main');
+  assert.notEqual(main1, main0, 'D heat map, fakes and manifold change while training');
+  assert.notEqual(await canvasHash(page, 'l2-opt'), opt0, 'D* changes while training');
+  assert.notEqual(await canvasHash(page, 'l2-c-loss'), '', 'loss chart drawn');
+
+  // Switch to WGAN-GP mid-run: same networks keep training, k becomes 5.
+  await page.selectOption('#l2-loss', 'wgan-gp');
+  assert.equal(await page.inputValue('#l2-k'), '5');
+  await page.waitForFunction(() => /wgan-gp/.test(document.getElementById('l2-status')?.textContent ?? ''));
+  const atSwitch = await iteration(page, 'l2-iter');
+  assert.ok(atSwitch >= it1, 'the switch does not reset the iteration count');
+  await waitIteration(page, 'l2-iter', atSwitch + 15);
+  assert.doesNotMatch((await page.locator('#l2-status').getAttribute('class')) ?? '', /error/);
+  assert.match((await page.locator('#l2-explain').textContent()) ?? '', /WGAN-GP/);
+  assert.match((await page.locator('#l2-heat-label').textContent()) ?? '', /critic score/);
+  await page.waitForTimeout(300);
+  assert.notEqual(await canvasHash(page, 'l2-main'), main1, 'canvas keeps changing after the switch');
+  await page.screenshot({ path: join(SHOTS, '2d-lab.png'), fullPage: true });
+  await page.click('#l2-play'); // pause
+  await page.close();
+});
+
+test('narrow window (420 px): no horizontal overflow, canvases fit', async () => {
+  const page = await openPage(420, 900);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the window`);
+  const canvasWidth = await page.evaluate(() => document.getElementById('l2-main')!.getBoundingClientRect().width);
+  assert.ok(canvasWidth > 200 && canvasWidth <= 420, `main canvas is ${canvasWidth}px wide`);
+  await page.screenshot({ path: join(SHOTS, '2d-lab-narrow.png'), fullPage: true });
+  await page.close();
+});
+
+test('image lab: DCGAN trains a few steps on the bundled digits and the grid changes', async () => {
+  const page = await openPage(1280, 900, '#image');
+  await page.waitForFunction(() => !(document.getElementById('im-play') as HTMLButtonElement).disabled, null, { timeout: 30_000 });
+  // A small batch keeps this quick on a shared CPU; the model is the real DCGAN.
+  await page.fill('#im-batch', '8');
+  await page.dispatchEvent('#im-batch', 'change');
+  await page.waitForFunction(() => /ready: dcgan/.test(document.getElementById('im-status')?.textContent ?? ''));
+  const grid0 = await canvasHash(page, 'im-grid');
+  const interp0 = await canvasHash(page, 'im-interp');
+  await page.click('#im-play');
+  await waitIteration(page, 'im-iter', 3, 90_000);
+  await page.click('#im-play'); // pausing redraws the grid from the latest G
+  assert.notEqual(await canvasHash(page, 'im-interp'), interp0, 'the interpolation strip changes as G trains');
+  assert.notEqual(await canvasHash(page, 'im-grid'), grid0, 'the sample grid changes as G trains');
+  assert.doesNotMatch((await page.locator('#im-status').getAttribute('class')) ?? '', /error/);
+  await page.screenshot({ path: join(SHOTS, 'image-lab.png'), fullPage: true });
+  await page.close();
+});
+
+test('run viewer: curves, sample grids and the generator of a run folder', async () => {
+  const page = await openPage(1280, 900, '#run');
+  assert.equal(await page.locator('#tab-run').isVisible(), true);
+  assert.equal(await page.locator('#rv-name').textContent(), 'ring8-demo');
+  assert.equal(await page.locator('#rv-charts canvas').count(), 2, 'one chart for the losses, one for modes_captured');
+  await page.waitForFunction(() => (document.getElementById('rv-sample-img') as HTMLImageElement).naturalWidth === 32);
+  const blank = await canvasHash(page, 'rv-gen');
+  await page.click('#rv-sample');
+  await page.waitForFunction(() => /sampled from/.test(document.getElementById('rv-status')?.textContent ?? ''), null, { timeout: 30_000 });
+  assert.notEqual(await canvasHash(page, 'rv-gen'), blank, 'samples from the checkpointed generator are drawn');
+  assert.match((await page.locator('#rv-gen-info').textContent()) ?? '', /1024 points from G/);
+  await page.screenshot({ path: join(SHOTS, 'run-viewer.png'), fullPage: true });
+  await page.close();
+});
+
+test('gankit studio: a taken port is one clear line and a non-zero exit', async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok));
+  const port = (blocker.address() as { port: number }).port;
+  const lines: string[] = [];
+  t.mock.method(console, 'error', (...a: unknown[]) => lines.push(a.join(' ')));
+  const code = await studioCommand(['--port', String(port)]);
+  blocker.close();
+  assert.notEqual(code, 0);
+  assert.deepEqual(lines, [`gankit studio: port ${port} is in use; pick another with --port`]);
+  lines.length = 0;
+  assert.equal(await studioCommand(['--port', 'eighty']), 2);
+  assert.match(lines[0], /--port must be a whole number/);
+  lines.length = 0;
+  assert.equal(await studioCommand(['--run', join(tmpdir(), 'no-such-run-folder-gankit')]), 2);
+  assert.match(lines[0], /does not exist/);
+  lines.length = 0;
+  assert.equal(await studioCommand(['--bogus']), 2);
+  assert.equal(lines.length, 1);
+});
