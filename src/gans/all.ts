@@ -2,3 +2,8 @@
 // Add one line per new variant file.
 import './gan.js';
 import './progressive.js';
+import './sngan.js';
+import './sagan.js';
+import './unrolled.js';
+import './pacgan.js';
+import './lsgan-qi.js';

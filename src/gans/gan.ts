@@ -4,7 +4,7 @@ import { createOptimizer } from '../train/optimizers.js';
 import { buildNetworks, initializeWeights, type GanNetworks, type NetworkSpec } from '../nets/index.js';
 import { buildStabilisedNetworks } from '../nets/sn-nets.js';
 import { lossByName } from '../losses/index.js';
-import { unconditionalGan } from './unconditional.js';
+import { unconditionalGan, type GanObjective } from './unconditional.js';
 import { registerVariant } from './registry.js';
 import { STREAM, type GanVariant } from './types.js';
 import { needsStabilisedNets, netOptions, parseStabilisers, TTUR_OPTIMIZERS, type StabiliserOptions } from './stabilisers.js';
@@ -25,6 +25,9 @@ export interface FamilyDefaults {
   forced?: Record<string, unknown>;
   /** Option keys the variant itself reads. */
   extraKeys?: readonly string[];
+  /** The variant's own objective, in place of config.loss (and its clipping or penalty). */
+  objective?: GanObjective;
+  discriminatorWeightDecay?: number;
 }
 
 /**
@@ -43,15 +46,17 @@ export function buildStabilisedGan(config: RunConfig, data: Dataset, name = 'gan
     ema = { generator: twin.generator, decay: o.emaDecay };
   }
   const loss = config.loss;
+  const own = family.objective !== undefined;
   return unconditionalGan({
     name,
     networks,
-    loss: lossByName(loss.type, { realLabel: config.realLabel }),
+    loss: family.objective ?? lossByName(loss.type, { realLabel: config.realLabel }),
     optimizerG: createOptimizer(o.ttur ? TTUR_OPTIMIZERS.optimizerG : config.optimizerG),
     optimizerD: createOptimizer(o.ttur ? TTUR_OPTIMIZERS.optimizerD : config.optimizerD),
     criticSteps: config.criticSteps,
-    clipValue: loss.type === 'wgan' ? loss.clipValue : undefined,
-    gradientPenaltyWeight: loss.type === 'wgan-gp' ? loss.gradientPenaltyWeight : undefined,
+    clipValue: !own && loss.type === 'wgan' ? loss.clipValue : undefined,
+    gradientPenaltyWeight: !own && loss.type === 'wgan-gp' ? loss.gradientPenaltyWeight : undefined,
+    discriminatorWeightDecay: family.discriminatorWeightDecay,
     r1Gamma: o.r1Gamma,
     featureMatching: o.featureMatching,
     ema,

@@ -10,9 +10,19 @@ import { diffAugment, type Augmentation } from './diffaugment.js';
 import { updateEma } from './ema.js';
 import { discriminatorFeatures, featureMatchingLoss, pack, snapshotTraining } from './stabilisers.js';
 
+/**
+ * The objective of one game: an AdversarialLoss of src/losses fits, and objectives whose
+ * discriminator term also needs the samples (Loss-Sensitive GAN's margin Δ(x, G(z))) too.
+ * `real` and `fake` are the batches D judged, after augmentation and packing.
+ */
+export interface GanObjective {
+  discriminator(realOut: tf.Tensor, fakeOut: tf.Tensor, real: tf.Tensor, fake: tf.Tensor): tf.Scalar;
+  generator(fakeOut: tf.Tensor): tf.Scalar;
+}
+
 export interface UnconditionalGanOptions {
   networks: GanNetworks;
-  loss: AdversarialLoss;
+  loss: GanObjective | AdversarialLoss;
   optimizerG: tf.Optimizer;
   optimizerD: tf.Optimizer;
   /** k: discriminator updates per generator update (Algorithm 1). */
@@ -21,6 +31,8 @@ export interface UnconditionalGanOptions {
   clipValue?: number;
   /** WGAN-GP: λ for the gradient penalty. */
   gradientPenaltyWeight?: number;
+  /** L2 weight decay on D's parameters: D's loss gets (decay/2)·Σθ² (Loss-Sensitive GAN's Lipschitz regulariser). */
+  discriminatorWeightDecay?: number;
   /** R1 (Mescheder et al. 2018): D's loss gets (γ/2)·E_real‖∇_x D(x)‖². */
   r1Gamma?: number;
   /** Feature matching (Salimans et al. 2016): G minimises ‖E f(x) − E f(G(z))‖² instead of its adversarial loss. */
@@ -70,7 +82,11 @@ export function unconditionalGan(opts: UnconditionalGanOptions): GanVariant {
     let r1: tf.Scalar | null = null;
     const cost = opts.optimizerD.minimize(
       () => {
-        let total = opts.loss.discriminator(critic(real), critic(fake));
+        let total = opts.loss.discriminator(critic(real), critic(fake), pack(real, packing), pack(fake, packing));
+        if (opts.discriminatorWeightDecay) {
+          const sumSquares = tf.addN(dVars.map((v) => tf.sum(tf.square(v))));
+          total = tf.add(total, tf.mul(sumSquares, opts.discriminatorWeightDecay / 2));
+        }
         if (opts.gradientPenaltyWeight) {
           const eps = tf.tensor1d(ctx.rng(STREAM.penalty, k).uniforms(ctx.batchSize));
           penalty = tf.keep(gradientPenalty(critic, real, fake, eps));
