@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+import { existsSync } from 'node:fs';
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`gankit: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+const entry = new URL('../dist/src/cli/entry.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('gankit: not built yet; run `npm ci` (or `npm run build`) in the gankit folder first');
+  process.exit(1);
+}
+await import(entry.href);

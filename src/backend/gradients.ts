@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core's Node bundle registers no gradients at all (the @tensorflow/tfjs union package
+// does it); tfjs-layers' bundle registers every one of tfjs-core's, so importing it here
+// makes autodiff work wherever gankit's backend set-up runs.
+import '@tensorflow/tfjs-layers';
 
 /**
  * TF.js defines no gradient for comparison ops. Their outputs are piecewise constant, so
