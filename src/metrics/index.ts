@@ -42,3 +42,13 @@ export {
 } from './classifier.js';
 export { kernelInceptionDistance, type KidResult } from './kid.js';
 export { precisionRecall, densityCoverage, kthNeighbourSquaredRadii, type PrecisionRecall, type DensityCoverage } from './manifold.js';
+export {
+  imageMetrics,
+  featureMetrics,
+  classHistogram,
+  MAX_FRECHET_DIM,
+  type ImageMetrics,
+  type FeatureMetrics,
+  type FeatureMetricOptions,
+  type ClassHistogram,
+} from './images.js';
