@@ -1,7 +1,8 @@
 /**
- * Densities on a grid, for the 2D lab's D*, JS divergence and Wasserstein curves.
- * src/metrics has the run-level versions; these are small, allocation-light estimates
- * meant to run every few iterations in the page.
+ * Densities on a grid for the 2D lab's D* and JS curve. src/metrics/divergence.ts has the
+ * exact KDE (a sum over every point per cell); this binned one (histogram, then a
+ * separable Gaussian blur) costs O(cells) instead of O(cells × points), so the page can
+ * redraw it several times a second. The divergences themselves come from src/metrics.
  */
 
 /** A square view of the plane: [lo, hi]² split into `bins`² cells. */
@@ -51,60 +52,6 @@ export function gridDensity(points: Float32Array, grid: GridSpec, bandwidth: num
     }
   if (total > 0) for (let i = 0; i < out.length; i++) out[i] /= total;
   return out;
-}
-
-/**
- * D*(x) = p_data / (p_data + p_g) per cell (Goodfellow et al. 2014, Prop. 1); NaN where
- * both densities are below `relativeFloor` of the largest, where D* is undefined.
- */
-export function optimalDiscriminator(pData: Float64Array, pG: Float64Array, relativeFloor = 2e-3): Float64Array {
-  const out = new Float64Array(pData.length);
-  let max = 0;
-  for (let i = 0; i < out.length; i++) max = Math.max(max, pData[i] + pG[i]);
-  const floor = max * relativeFloor;
-  for (let i = 0; i < out.length; i++) {
-    const s = pData[i] + pG[i];
-    out[i] = s <= floor ? NaN : pData[i] / s;
-  }
-  return out;
-}
-
-/** Jensen–Shannon divergence between two normalised grids, in nats (0 … ln 2). */
-export function jsDivergence(p: Float64Array, q: Float64Array): number {
-  let js = 0;
-  for (let i = 0; i < p.length; i++) {
-    const m = 0.5 * (p[i] + q[i]);
-    if (p[i] > 0) js += 0.5 * p[i] * Math.log(p[i] / m);
-    if (q[i] > 0) js += 0.5 * q[i] * Math.log(q[i] / m);
-  }
-  return Math.max(0, js);
-}
-
-/**
- * Sliced Wasserstein-1 distance between two equal-size 2D point sets: the mean over
- * `projections` evenly spaced directions of the 1D W1 between the projected, sorted sets.
- */
-export function slicedWasserstein(a: Float32Array, b: Float32Array, projections = 32): number {
-  const n = Math.min(a.length, b.length) / 2;
-  if (n < 1) return NaN;
-  const pa = new Float64Array(n);
-  const pb = new Float64Array(n);
-  let total = 0;
-  for (let p = 0; p < projections; p++) {
-    const t = (Math.PI * p) / projections;
-    const c = Math.cos(t);
-    const s = Math.sin(t);
-    for (let i = 0; i < n; i++) {
-      pa[i] = a[2 * i] * c + a[2 * i + 1] * s;
-      pb[i] = b[2 * i] * c + b[2 * i + 1] * s;
-    }
-    pa.sort();
-    pb.sort();
-    let w = 0;
-    for (let i = 0; i < n; i++) w += Math.abs(pa[i] - pb[i]);
-    total += w / n;
-  }
-  return total / projections;
 }
 
 /** Φ⁻¹: the standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */

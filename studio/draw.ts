@@ -26,8 +26,11 @@ export function realFakeColor(v: number): [number, number, number] {
   return [0, 1, 2].map((i) => Math.round(from[i] + (to[i] - from[i]) * e)) as [number, number, number];
 }
 
-/** Paints a bins×bins field (row 0 at the bottom) scaled onto the whole canvas. */
-export function paintField(ctx: CanvasRenderingContext2D, values: ArrayLike<number>, bins: number, alpha = 1): void {
+/**
+ * Paints a bins×bins field (row 0 at the bottom) scaled onto the whole canvas; `weights`
+ * (0–1 per cell) fade cells out, e.g. where a ratio of densities means little.
+ */
+export function paintField(ctx: CanvasRenderingContext2D, values: ArrayLike<number>, bins: number, alpha = 1, weights?: ArrayLike<number>): void {
   const img = new ImageData(bins, bins);
   for (let y = 0; y < bins; y++)
     for (let x = 0; x < bins; x++) {
@@ -36,7 +39,7 @@ export function paintField(ctx: CanvasRenderingContext2D, values: ArrayLike<numb
       img.data[o] = r;
       img.data[o + 1] = g;
       img.data[o + 2] = b;
-      img.data[o + 3] = Math.round(alpha * 255);
+      img.data[o + 3] = Math.round(alpha * (weights ? weights[y * bins + x] : 1) * 255);
     }
   const off = document.createElement('canvas');
   off.width = bins;

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../src/gans/gan.js';
+import { isLabelConditioned } from '../src/gans/conditional.js';
+import { isInfoGan } from '../src/gans/infogan.js';
+import { roundRobinLabels } from '../src/nn/label-embedding.js';
 import { createVariant } from '../src/gans/registry.js';
 import { STREAM, type GanVariant, type IterationContext } from '../src/gans/types.js';
 import { resolveConfig, type LossType, type RunConfig } from '../src/train/config.js';
@@ -67,7 +70,8 @@ export class ImageLab {
       this.makePair();
       this.render(true);
     });
-    for (const id of ['im-model', 'im-loss', 'im-batch', 'im-latent', 'im-lr', 'im-seed']) $(id).addEventListener('change', () => this.reset());
+    for (const id of ['im-variant', 'im-model', 'im-loss', 'im-batch', 'im-latent', 'im-lr', 'im-seed']) $(id).addEventListener('change', () => this.reset());
+    for (const id of ['im-class', 'im-c1', 'im-c2']) $(id).addEventListener('input', () => this.render(true));
   }
 
   get iteration(): number {
@@ -99,7 +103,7 @@ export class ImageLab {
     const base = resolveConfig({ loss: { type }, model: 'dcgan', data: 'mnist' }, 'images');
     return resolveConfig(
       {
-        variant: 'gan',
+        variant: $<HTMLSelectElement>('im-variant').value,
         data: 'mnist',
         model: $<HTMLSelectElement>('im-model').value as 'dcgan' | 'mlp',
         latentDim: Math.round(numberInput('im-latent', 'latent dim', 2, 512)),
@@ -123,17 +127,67 @@ export class ImageLab {
       this.variant?.dispose();
       this.fixedZ?.dispose();
       this.variant = createVariant(this.config, this.data);
+      this.showConditionControls();
       const d = this.config.latentDim;
       this.fixedZ = tf.tensor2d(Rng.derive(this.config.seed, 0, STREAM.fixedNoise).normals(GRID * d), [GRID, d]);
       this.makePair();
       this.step = 0;
       this.history = { steps: [], d: [], g: [] };
       this.rateWindow = [];
-      setStatus('im-status', `ready: ${this.config.model} with ${this.config.loss.type}, k = ${this.config.criticSteps}`);
+      setStatus('im-status', `ready: ${this.config.variant} on ${this.config.model} with ${this.config.loss.type}, k = ${this.config.criticSteps}`);
       this.render(true);
     } catch (e) {
       setStatus('im-status', (e as Error).message, true);
     }
+  }
+
+  /** Shows the class slider for conditional variants and the code sliders for InfoGAN. */
+  private showConditionControls(): void {
+    const v = this.variant!;
+    const conditional = isLabelConditioned(v);
+    const info = isInfoGan(v);
+    $('im-cond').hidden = !conditional && !info;
+    const classes = conditional ? v.numClasses : info ? (v.codes.categorical[0] ?? 0) : 0;
+    $('im-class-wrap').hidden = classes === 0;
+    $<HTMLInputElement>('im-class').max = String(Math.max(0, classes - 1));
+    const continuous = info ? v.codes.continuous : 0;
+    $('im-c1-wrap').hidden = continuous < 1;
+    $('im-c2-wrap').hidden = continuous < 2;
+    $('im-cond-title').textContent = info ? 'Codes c: InfoGAN learns what they mean' : 'Condition';
+    $('im-class-name').textContent = info ? 'categorical code c₀' : 'class y';
+    $('im-explain').textContent = info
+      ? 'InfoGAN gets no labels: it must make its codes readable from the image (a head Q on D recovers them). Move the sliders once it has trained a while: a categorical code often becomes the digit, continuous codes slant or width.'
+      : conditional
+        ? 'G(z, y) draws the class you ask for. With “each column its own”, column k shows class k for every row’s z: the rows keep the style, the columns change the digit. Pick one class to see it for all 60 z.'
+        : 'The grid is G(z) for 64 fixed z, so you watch the same samples improve. Changing a setting resets the networks.';
+  }
+
+  /** G for a batch of z under the sliders' class or codes. */
+  private generate(z: tf.Tensor2D): tf.Tensor {
+    const v = this.variant!;
+    const n = z.shape[0];
+    const chosen = Number($<HTMLInputElement>('im-class').value);
+    const c1 = Number($<HTMLInputElement>('im-c1').value);
+    const c2 = Number($<HTMLInputElement>('im-c2').value);
+    $('im-class-val').textContent = chosen < 0 ? 'each column its own' : String(chosen);
+    $('im-c1-val').textContent = c1.toFixed(1);
+    $('im-c2-val').textContent = c2.toFixed(1);
+    if (isInfoGan(v)) {
+      const categorical = v.codes.categorical.map((size, j) => (j === 0 && chosen >= 0 ? new Int32Array(n).fill(Math.min(chosen, size - 1)) : roundRobinLabels(n, size)));
+      // roundRobinLabels gives sample i the value i mod size: with a 10-wide grid, column k is code k.
+      const k = v.codes.continuous;
+      const continuous = new Float32Array(n * k);
+      for (let i = 0; i < n; i++) {
+        if (k > 0) continuous[i * k] = c1;
+        if (k > 1) continuous[i * k + 1] = c2;
+      }
+      return v.generateWithCodes(z, { categorical, continuous });
+    }
+    if (isLabelConditioned(v)) {
+      const labels = chosen >= 0 ? new Int32Array(n).fill(Math.min(chosen, v.numClasses - 1)) : roundRobinLabels(n, v.numClasses);
+      return v.generate(z, tf.tensor1d(labels, 'int32'));
+    }
+    return v.generate(z);
   }
 
   private makePair(): void {
@@ -145,7 +199,7 @@ export class ImageLab {
   togglePlay(): void {
     if (!this.variant) return;
     this.playing = !this.playing;
-    if (this.playing) setStatus('im-status', `training ${this.config.model} with ${this.config.loss.type}`);
+    if (this.playing) setStatus('im-status', `training ${this.config.variant} on ${this.config.model} with ${this.config.loss.type}`);
     else this.render(true);
     this.updatePlayButton();
   }
@@ -157,7 +211,7 @@ export class ImageLab {
   private context(): IterationContext {
     const seed = this.config.seed;
     const step = this.step;
-    return { step, data: this.data!, batchSize: this.config.batchSize, rng: (stream, subStep = 0) => Rng.derive(seed, step, stream * 1024 + subStep) };
+    return { step, data: this.data!, batchSize: this.config.batchSize, rng: (stream, subStep = 0) => Rng.derive(seed, step, stream * 4096 + subStep) };
   }
 
   private tick(): void {
@@ -199,13 +253,16 @@ export class ImageLab {
     if (!this.variant || !this.fixedZ || !this.pair) return;
     const v = this.variant;
     const d = this.config.latentDim;
+    // Conditional grids are 10 wide so that column k is class (or code) k.
+    const cols = isLabelConditioned(v) || isInfoGan(v) ? 10 : 8;
+    const shown = cols === 10 ? 60 : GRID;
     const zs = new Float32Array(INTERP * d);
     for (let i = 0; i < INTERP; i++) zs.set(slerp(this.pair[0], this.pair[1], i / (INTERP - 1)), i * d);
     const [grid, strip] = tf.tidy(() => {
       const toUnit = (x: tf.Tensor) => tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1);
-      return [toUnit(v.generate(this.fixedZ!)), toUnit(v.generate(tf.tensor2d(zs, [INTERP, d])))];
+      return [toUnit(this.generate(tf.slice(this.fixedZ!, [0, 0], [shown, d]))), toUnit(this.generate(tf.tensor2d(zs, [INTERP, d])))];
     });
-    drawImageGrid($<HTMLCanvasElement>('im-grid'), grid.dataSync() as Float32Array, GRID, 28, 28, 8);
+    drawImageGrid($<HTMLCanvasElement>('im-grid'), grid.dataSync() as Float32Array, shown, 28, 28, cols);
     drawImageGrid($<HTMLCanvasElement>('im-interp'), strip.dataSync() as Float32Array, INTERP, 28, 28, INTERP);
     tf.dispose([grid, strip]);
     const h = this.history;

@@ -9,7 +9,9 @@ import { Rng } from '../src/train/rng.js';
 import { mixtures, gaussianMixture, type MixtureName } from '../src/data/mixtures.js';
 import type { MixtureDataset } from '../src/data/types.js';
 import { modeCoverage } from '../src/metrics/modes.js';
-import { gridDensity, jsDivergence, normalQuantile, optimalDiscriminator, slicedWasserstein, type GridSpec } from './density.js';
+import { jsDivergenceOnGrid, optimalDiscriminator, MAX_JS_NATS, type Grid2D } from '../src/metrics/divergence.js';
+import { slicedWasserstein } from '../src/metrics/wasserstein.js';
+import { gridDensity, normalQuantile, type GridSpec } from './density.js';
 import { COLORS, View, drawArrow, drawPoints, lineChart, paintField } from './draw.js';
 import { $, checked, numberInput, setStatus } from './dom.js';
 
@@ -105,6 +107,7 @@ export class Lab2D {
   private manifold: Float32Array = new Float32Array(0);
   private arrows: Float32Array = new Float32Array(0);
   private dStar: Float64Array = new Float64Array(0);
+  private dStarWeight: Float64Array = new Float64Array(0);
   private captured: number[] = [];
   private drawing = false;
 
@@ -314,7 +317,7 @@ export class Lab2D {
   private context(): IterationContext {
     const seed = this.config.seed;
     const step = this.step;
-    return { step, data: this.data, batchSize: this.config.batchSize, rng: (stream, subStep = 0) => Rng.derive(seed, step, stream * 1024 + subStep) };
+    return { step, data: this.data, batchSize: this.config.batchSize, rng: (stream, subStep = 0) => Rng.derive(seed, step, stream * 4096 + subStep) };
   }
 
   private trainOnce(): IterationLogs {
@@ -431,6 +434,11 @@ export class Lab2D {
     const grid: GridSpec = { lo: this.view.lo, hi: this.view.hi, bins: DENSITY_BINS };
     const pG = gridDensity(this.fakePoints, grid, 1.2);
     this.dStar = optimalDiscriminator(this.realForDensity, pG);
+    // Fade D* out where neither density has mass: the ratio is undefined there.
+    let maxMass = 0;
+    for (let i = 0; i < pG.length; i++) maxMass = Math.max(maxMass, pG[i] + this.realForDensity[i]);
+    this.dStarWeight = new Float64Array(pG.length);
+    for (let i = 0; i < pG.length; i++) this.dStarWeight[i] = Math.min(1, Math.sqrt((pG[i] + this.realForDensity[i]) / (0.02 * maxMass)));
     const h = this.history;
     if (h.metricSteps[h.metricSteps.length - 1] === this.step) return;
     let gradSum = 0;
@@ -439,8 +447,16 @@ export class Lab2D {
     this.captured = coverage ? coverage.perModeCounts : [];
     h.metricSteps.push(this.step);
     h.modes.push(coverage ? coverage.modesCaptured : NaN);
-    h.js.push(jsDivergence(this.realForDensity, pG));
-    h.wasserstein.push(slicedWasserstein(this.realPoints, this.fakePoints));
+    const box: Grid2D = { xMin: grid.lo, xMax: grid.hi, yMin: grid.lo, yMax: grid.hi, nx: grid.bins, ny: grid.bins };
+    let js: number = MAX_JS_NATS;
+    try {
+      js = jsDivergenceOnGrid(this.realForDensity, pG, box).js;
+    } catch {
+      // Every fake is outside the view (or NaN): no overlap with the data at all.
+    }
+    h.js.push(js);
+    const finite = this.fakePoints.every(Number.isFinite);
+    h.wasserstein.push(finite ? slicedWasserstein(this.realPoints, this.fakePoints, 2, { projections: 32, seed: 1 }).value : NaN);
     h.gradNorm.push(gradSum / N_ARROWS);
   }
 
@@ -463,7 +479,7 @@ export class Lab2D {
     const opt = $<HTMLCanvasElement>('l2-opt');
     const octx = opt.getContext('2d')!;
     octx.clearRect(0, 0, opt.width, opt.height);
-    if (this.dStar.length) paintField(octx, this.dStar, DENSITY_BINS, 0.9);
+    if (this.dStar.length) paintField(octx, this.dStar, DENSITY_BINS, 0.95, this.dStarWeight);
     this.drawAxes(octx);
     drawPoints(octx, view, this.realPoints.subarray(0, 1024), COLORS.real, 1.3, 0.45);
     if (this.fakePoints.length) drawPoints(octx, view, this.fakePoints.subarray(0, 512), COLORS.fake, 1.3, 0.45);

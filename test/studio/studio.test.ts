@@ -11,6 +11,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { startStudioServer, type StudioServer } from '../../src/studio/server.js';
 import { studioCommand } from '../../src/cli/studio.js';
 import { makeRunFolder } from './fixture.js';
+import { startRun, trainRun } from '../../src/train/run.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const APP = join(ROOT, 'dist', 'studio');
@@ -135,6 +136,24 @@ test('2D lab: training advances, the canvases change, the loss switches mid-run'
   await page.close();
 });
 
+test('2D lab: a drawn distribution becomes the data and trains', async () => {
+  const page = await openPage(1280, 900);
+  await page.selectOption('#l2-data', 'drawn');
+  assert.equal(await page.locator('#l2-draw-hint').isVisible(), true);
+  const box = (await page.locator('#l2-main').boundingBox())!;
+  // A stroke from the lower left to the upper right of the canvas.
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.8);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + box.width * (0.2 + 0.03 * i), box.y + box.height * (0.8 - 0.03 * i));
+  await page.mouse.up();
+  await page.waitForFunction(() => document.getElementById('l2-status')?.textContent === 'ready');
+  await page.click('#l2-play');
+  await waitIteration(page, 'l2-iter', 5);
+  await page.click('#l2-play');
+  assert.doesNotMatch((await page.locator('#l2-status').getAttribute('class')) ?? '', /error/);
+  await page.close();
+});
+
 test('narrow window (420 px): no horizontal overflow, canvases fit', async () => {
   const page = await openPage(420, 900);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -151,7 +170,7 @@ test('image lab: DCGAN trains a few steps on the bundled digits and the grid cha
   // A small batch keeps this quick on a shared CPU; the model is the real DCGAN.
   await page.fill('#im-batch', '8');
   await page.dispatchEvent('#im-batch', 'change');
-  await page.waitForFunction(() => /ready: dcgan/.test(document.getElementById('im-status')?.textContent ?? ''));
+  await page.waitForFunction(() => /ready: gan on dcgan/.test(document.getElementById('im-status')?.textContent ?? ''));
   const grid0 = await canvasHash(page, 'im-grid');
   const interp0 = await canvasHash(page, 'im-interp');
   await page.click('#im-play');
@@ -161,6 +180,22 @@ test('image lab: DCGAN trains a few steps on the bundled digits and the grid cha
   assert.notEqual(await canvasHash(page, 'im-grid'), grid0, 'the sample grid changes as G trains');
   assert.doesNotMatch((await page.locator('#im-status').getAttribute('class')) ?? '', /error/);
   await page.screenshot({ path: join(SHOTS, 'image-lab.png'), fullPage: true });
+
+  // Conditional variant: a class slider appears and steers G(z, y).
+  await page.selectOption('#im-variant', 'cgan');
+  await page.waitForFunction(() => /ready: cgan on dcgan/.test(document.getElementById('im-status')?.textContent ?? ''));
+  assert.equal(await page.locator('#im-cond').isVisible(), true, 'class slider shown for cgan');
+  const roundRobin = await canvasHash(page, 'im-grid');
+  await page.locator('#im-class').fill('3');
+  assert.equal(await page.locator('#im-class-val').textContent(), '3');
+  assert.notEqual(await canvasHash(page, 'im-grid'), roundRobin, 'choosing class 3 redraws G(z, 3)');
+  await page.selectOption('#im-variant', 'infogan');
+  await page.waitForFunction(() => /ready: infogan on dcgan/.test(document.getElementById('im-status')?.textContent ?? ''));
+  assert.equal(await page.locator('#im-c1-wrap').isVisible(), true, 'continuous code sliders shown for InfoGAN');
+  const before = await canvasHash(page, 'im-grid');
+  await page.locator('#im-c1').fill('1.5');
+  assert.notEqual(await canvasHash(page, 'im-grid'), before, 'moving code c1 redraws G(z, c)');
+  await page.screenshot({ path: join(SHOTS, 'image-lab-infogan.png'), fullPage: true });
   await page.close();
 });
 
@@ -177,6 +212,28 @@ test('run viewer: curves, sample grids and the generator of a run folder', async
   assert.match((await page.locator('#rv-gen-info').textContent()) ?? '', /1024 points from G/);
   await page.screenshot({ path: join(SHOTS, 'run-viewer.png'), fullPage: true });
   await page.close();
+});
+
+test('run viewer: reads a folder the real trainer wrote and samples its generator', async () => {
+  const dir = join(resolve(runDir, '..'), 'trained');
+  const run = startRun({ data: 'ring8', model: 'mlp', hidden: [16, 16], steps: 20, batchSize: 32, logEvery: 5, sampleEvery: 10, checkpointEvery: 10, seed: 5 }, dir);
+  await trainRun(run, { quiet: true, skipEvaluation: true });
+  run.variant.dispose();
+  const second = await startStudioServer({ port: 0, runDir: dir, appDir: APP });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${second.url}#run`);
+    await page.waitForFunction(() => window.__studio?.ready === true, null, { timeout: 30_000 });
+    assert.equal(await page.locator('#rv-name').textContent(), 'trained');
+    assert.ok((await page.locator('#rv-charts canvas').count()) >= 1);
+    assert.ok((await page.locator('#rv-ckpt option').count()) >= 2, 'checkpoints at steps 10 and 20');
+    await page.click('#rv-sample');
+    await page.waitForFunction(() => /sampled from/.test(document.getElementById('rv-status')?.textContent ?? ''), null, { timeout: 30_000 });
+    assert.match((await page.locator('#rv-gen-info').textContent()) ?? '', /points from G .* over ring8/);
+    await page.close();
+  } finally {
+    await second.close();
+  }
 });
 
 test('gankit studio: a taken port is one clear line and a non-zero exit', async (t) => {
