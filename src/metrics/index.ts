@@ -52,3 +52,4 @@ export {
   type FeatureMetricOptions,
   type ClassHistogram,
 } from './images.js';
+export { stackedMnistModes, type StackedMnistModes } from './stacked-mnist.js';
