@@ -53,3 +53,13 @@ export {
   type ClassHistogram,
 } from './images.js';
 export { stackedMnistModes, type StackedMnistModes } from './stacked-mnist.js';
+export {
+  evaluateArrays,
+  type ShapedArray,
+  type ArrayEvaluation,
+  type PointEvaluation,
+  type MnistEvaluation,
+  type StackedMnistEvaluation,
+  type RawImageEvaluation,
+  type EvaluateOptions,
+} from './evaluate.js';
