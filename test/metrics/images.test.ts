@@ -43,7 +43,6 @@ test('the committed classifier reaches its recorded held-out accuracy (≥ 97%) 
   assert.ok(Math.abs(correct / 1000 - record.heldOutAccuracy) <= 0.002, `measured ${correct / 1000}, recorded ${record.heldOutAccuracy}`);
   const features = classifierFeatures(classifier, heldOut.subarray(0, 10 * 784));
   assert.equal(features.length, 10 * classifier.featureDim);
-  assert.equal(tf.memory().numTensors, tf.memory().numTensors); // predictions run inside tidy
 });
 
 test('class histogram: counts, coverage and KL to uniform', () => {
