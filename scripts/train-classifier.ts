@@ -73,8 +73,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
     // Step the learning rate down for the last third: a cheap way to settle the weights.
-    // TF.js keeps Adam's rate in a field its typings mark protected; assigning it is the
-    // documented way to schedule it without rebuilding the optimizer's state.
+    // TF.js's Adam reads its rate from this field at every step; the typings mark it
+    // protected, but assigning it keeps the optimizer's moment estimates intact.
     if (epoch === Math.floor((2 * epochs) / 3)) (optimizer as unknown as { learningRate: number }).learningRate = learningRate / 5;
     for (let i = trainCount - 1; i > 0; i--) {
       const j = rng.int(i + 1);
