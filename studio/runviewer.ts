@@ -46,8 +46,32 @@ export class RunViewer {
       return true;
     }
     this.run = body;
+    this.bind();
     this.show();
+    // A run that is still training keeps growing: poll for new rows, grids and checkpoints.
+    setInterval(() => void this.poll(), 4000);
     return true;
+  }
+
+  private bind(): void {
+    $<HTMLInputElement>('rv-sample-step').addEventListener('input', () => this.showSample());
+    $<HTMLButtonElement>('rv-sample').addEventListener('click', () => void this.sample());
+    $<HTMLSelectElement>('rv-ckpt').addEventListener('change', () => void this.sample());
+  }
+
+  private async poll(): Promise<void> {
+    if (document.visibilityState !== 'visible' || !this.run) return;
+    try {
+      const res = await fetch('api/run');
+      if (!res.ok) return;
+      const next = (await res.json()) as RunSummary;
+      const r = this.run;
+      if (next.metrics.length === r.metrics.length && next.samples.length === r.samples.length && next.checkpoints.length === r.checkpoints.length) return;
+      this.run = next;
+      this.show();
+    } catch {
+      // The server went away (Ctrl-C): keep what is shown.
+    }
   }
 
   private show(): void {
@@ -72,12 +96,13 @@ export class RunViewer {
     }
     this.drawCurves();
     const slider = $<HTMLInputElement>('rv-sample-step');
+    const atEnd = slider.value === slider.max;
     slider.max = String(Math.max(0, run.samples.length - 1));
-    slider.value = slider.max;
+    if (atEnd) slider.value = slider.max;
     slider.disabled = run.samples.length === 0;
-    slider.addEventListener('input', () => this.showSample());
     this.showSample();
     const select = $<HTMLSelectElement>('rv-ckpt');
+    const chosen = select.value;
     const withG = run.checkpoints.filter((c) => c.generator);
     select.replaceChildren(
       ...withG.map((c) => {
@@ -87,12 +112,9 @@ export class RunViewer {
         return o;
       }),
     );
-    if (withG.length) select.value = withG[withG.length - 1].generator!;
-    const button = $<HTMLButtonElement>('rv-sample');
-    button.disabled = withG.length === 0;
-    button.addEventListener('click', () => void this.sample());
-    select.addEventListener('change', () => void this.sample());
-    $('rv-gen-info').textContent = withG.length ? 'Press Sample to load the generator into this page and draw from it.' : 'This run has no generator checkpoint yet.';
+    if (withG.length) select.value = withG.some((c) => c.generator === chosen) ? chosen : withG[withG.length - 1].generator!;
+    $<HTMLButtonElement>('rv-sample').disabled = withG.length === 0;
+    if (!this.model) $('rv-gen-info').textContent = withG.length ? 'Press Sample to load the generator into this page and draw from it.' : 'This run has no generator checkpoint yet.';
     setStatus('rv-status', `${run.metrics.length} metric rows · ${run.samples.length} sample grids · ${run.checkpoints.length} checkpoints`);
   }
 

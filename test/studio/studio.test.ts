@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -211,6 +211,9 @@ test('run viewer: curves, sample grids and the generator of a run folder', async
   assert.notEqual(await canvasHash(page, 'rv-gen'), blank, 'samples from the checkpointed generator are drawn');
   assert.match((await page.locator('#rv-gen-info').textContent()) ?? '', /1024 points from G/);
   await page.screenshot({ path: join(SHOTS, 'run-viewer.png'), fullPage: true });
+  // A run still training grows: the viewer polls and redraws.
+  appendFileSync(join(runDir, 'metrics.jsonl'), JSON.stringify({ step: 22, d_loss: 0.9, g_loss: 1.1, modes_captured: 8 }) + '\n');
+  await page.waitForFunction(() => /^12 metric rows/.test(document.getElementById('rv-status')?.textContent ?? ''), null, { timeout: 15_000 });
   await page.close();
 });
 
@@ -230,6 +233,7 @@ test('run viewer: reads a folder the real trainer wrote and samples its generato
     await page.click('#rv-sample');
     await page.waitForFunction(() => /sampled from/.test(document.getElementById('rv-status')?.textContent ?? ''), null, { timeout: 30_000 });
     assert.match((await page.locator('#rv-gen-info').textContent()) ?? '', /points from G .* over ring8/);
+    await page.screenshot({ path: join(SHOTS, 'run-viewer-trained.png'), fullPage: true });
     await page.close();
   } finally {
     await second.close();
