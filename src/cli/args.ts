@@ -10,10 +10,13 @@ export function parseFlags<O extends Options>(command: string, argv: string[], o
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
+    if (unknown && /^-\d/.test(unknown[1])) throw new UsageError(`a negative number as a flag value must be joined to its flag, e.g. --seed=${unknown[1]}`);
     if (unknown) throw new UsageError(`unknown flag ${unknown[1]} for \`gankit ${command}\`; see \`gankit ${command} --help\``);
     const positional = /Unexpected argument '([^']+)'/.exec(msg);
     if (positional) throw new UsageError(`unexpected argument '${positional[1]}' for \`gankit ${command}\`; flags take the form --name value (see \`gankit ${command} --help\`)`);
-    throw new UsageError(`${msg.replace(/\. To specify.*$/, '')} (see \`gankit ${command} --help\`)`);
+    const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(msg);
+    if (ambiguous) throw new UsageError(`a negative number as a flag value must be joined to its flag, e.g. ${ambiguous[1]}=-1`);
+    throw new UsageError(`${msg.split('\n')[0].replace(/\. To specify.*$/, '')} (see \`gankit ${command} --help\`)`);
   }
 }
 

@@ -1,17 +1,45 @@
 import type { Dataset } from '../data/types.js';
 import type { Samples } from './sampling.js';
 import type { Evaluation } from './evaluate.js';
+import { imageMetrics, type ImageMetrics } from '../metrics/index.js';
+import { Rng } from './rng.js';
+
+/** The image metrics flattened into the rows `gankit eval` prints and eval.json stores. */
+export function flattenImageMetrics(m: ImageMetrics): Evaluation {
+  const e: Evaluation = {
+    n_real: m.nReal,
+    n_fake: m.nFake,
+    features: m.features,
+    frechet_distance: m.frechet ? m.frechet.value : 'skipped (see warnings)',
+    kid_mean: m.kid.mean,
+    kid_std: m.kid.std,
+    precision: m.precisionRecall.precision,
+    recall: m.precisionRecall.recall,
+    density: m.densityCoverage.density,
+    coverage: m.densityCoverage.coverage,
+    classes_covered: `${m.fakeClasses.covered}/${m.fakeClasses.numClasses}`,
+    class_kl_to_uniform: m.fakeClasses.klToUniform,
+    real_class_kl_to_uniform: m.realClasses.klToUniform,
+  };
+  m.warnings.forEach((w, i) => (e[`warning_${i + 1}`] = w));
+  return e;
+}
+
+/** Real images of the data set in [0, 1], drawn with a fixed seed (the same for every run). */
+function realImages(data: Dataset, n: number): Float32Array {
+  const real = data.sample(n, new Rng(12345)).x;
+  return real.map((v) => (v + 1) / 2);
+}
 
 /**
- * Image scores for a run. Interim until the feature classifier lands: mean and std of
- * pixel intensities against the data's, and the mean nearest-real-neighbour distance.
+ * Image scores for a run: on 28×28 grey images, every metric of src/metrics on the features
+ * of gankit's own MNIST classifier; on other shapes (which that classifier cannot read),
+ * pixel statistics only, said plainly.
  */
 export async function evaluateImageSamples(samples: Samples, data: Dataset): Promise<Evaluation> {
-  const n = samples.shape[0];
-  const per = samples.data.length / n;
-  const { Rng } = await import('./rng.js');
-  const real = data.sample(n, new Rng(12345));
-  const realUnit = real.x.map((v) => (v + 1) / 2);
+  const [n, h, w, c] = samples.shape;
+  const real = realImages(data, n);
+  if (h === 28 && w === 28 && c === 1) return flattenImageMetrics(await imageMetrics(real, samples.data));
   const stats = (a: Float32Array) => {
     let s = 0;
     let s2 = 0;
@@ -20,6 +48,13 @@ export async function evaluateImageSamples(samples: Samples, data: Dataset): Pro
     return { mean, std: Math.sqrt(Math.max(0, s2 / a.length - mean * mean)) };
   };
   const f = stats(samples.data);
-  const r = stats(realUnit);
-  return { samples: n, pixels_per_sample: per, fake_pixel_mean: f.mean, real_pixel_mean: r.mean, fake_pixel_std: f.std, real_pixel_std: r.std };
+  const r = stats(real);
+  return {
+    n_fake: n,
+    note: `gankit's feature classifier reads 28×28 grey images; these are ${h}×${w}×${c}, so only pixel statistics are reported`,
+    fake_pixel_mean: f.mean,
+    real_pixel_mean: r.mean,
+    fake_pixel_std: f.std,
+    real_pixel_std: r.std,
+  };
 }
