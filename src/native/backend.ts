@@ -37,11 +37,24 @@ function output(backend: Backend, shape: number[], values: Float32Array | Uint8A
   return backend.makeTensorInfo(shape, dtype, values);
 }
 
-/** The `cpu` backend's implementation of a kernel, to fall back on. */
+const fallbacks = new Map<string, number>();
+
+/** How often each native kernel handed a case to the cpu kernel since the last reset. */
+export function nativeFallbackCounts(reset = false): Record<string, number> {
+  const out = Object.fromEntries(fallbacks);
+  if (reset) fallbacks.clear();
+  return out;
+}
+
+/** The `cpu` backend's implementation of a kernel, to fall back on (counted). */
 function cpuKernel(name: string): KernelFunc {
   const k = tf.getKernel(name, 'cpu');
   if (!k) throw new Error(`gankit native: the cpu backend has no kernel ${name}`);
-  return k.kernelFunc;
+  const f = k.kernelFunc;
+  return (args) => {
+    fallbacks.set(name, (fallbacks.get(name) ?? 0) + 1);
+    return f(args);
+  };
 }
 
 const ACTIVATIONS: Record<string, number> = {
@@ -303,7 +316,7 @@ function reduceKernel(addon: NativeAddon, name: string, op: Reduce): KernelFunc 
     const x = inputs.x as TensorInfo;
     const xv = f32(backend, x);
     if (xv === null || xv.length === 0) return fallback(args);
-    const axes = util.parseAxisParam(attrs!.axis as number | number[], x.shape).sort((p, q) => p - q);
+    const axes = util.parseAxisParam((attrs!.axis ?? attrs!.reductionIndices) as number | number[], x.shape).sort((p, q) => p - q);
     if (axes.length === 0) return fallback(args);
     for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return fallback(args);
     const first = axes[0], last = axes[axes.length - 1];

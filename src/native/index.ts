@@ -48,5 +48,5 @@ export function supportedIsas(): NativeIsa[] {
   return loadAddon()?.info().supported ?? [];
 }
 
-export { registerNativeBackend } from './backend.js';
+export { registerNativeBackend, nativeKernelNames, nativeFallbackCounts } from './backend.js';
 export { NativeAdam, NativeRMSProp, nativeAdam, nativeRmsprop } from './optimizers.js';
