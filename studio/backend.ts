@@ -11,6 +11,8 @@ export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 
 export interface BrowserBackendChoice {
   name: BrowserBackend;
+  /** Asked for with ?backend= rather than picked. */
+  requested: boolean;
   /** What was tried before it, and why each was passed over. */
   skipped: string[];
 }
@@ -39,7 +41,7 @@ async function probe(name: BrowserBackend, forced: boolean): Promise<string | nu
     await tf.ready();
     // A tiny gradient through the backend: some drivers start but cannot run kernels.
     const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, 2])).dataSync());
-    if (Math.abs(g[1] - 4) > 1e-3) return 'gave wrong results';
+    if (Math.abs(g[1] - 4) > 1e-3) return `gave wrong results (d/dx x² at 2 = ${g[1]}, not 4)`;
     return null;
   } catch (e) {
     return (e as Error).message.slice(0, 80);
@@ -67,7 +69,7 @@ export async function initBrowserBackend(request: string | null): Promise<Browse
       if (name === 'wasm' || name === 'cpu') registerComposedConvFilterGradient(name);
       const b = tf.backend() as unknown as { firstUse?: boolean };
       if (b.firstUse === true) b.firstUse = false;
-      return { name, skipped };
+      return { name, requested: forced && name === request, skipped };
     }
     skipped.push(`${name}: ${why}`);
   }

@@ -610,7 +610,10 @@ export class Lab2D {
     });
     canvas.addEventListener('pointermove', (ev) => {
       if (this.drawing) add(ev);
+      else this.readout(canvas, ev);
     });
+    const opt = $<HTMLCanvasElement>('l2-opt');
+    opt.addEventListener('pointermove', (ev) => this.readout(opt, ev));
     const end = () => {
       if (!this.drawing) return;
       this.drawing = false;
@@ -618,6 +621,24 @@ export class Lab2D {
     };
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
+  }
+
+  /** Shows D(x), D*(x) and the densities under the pointer. */
+  private readout(canvas: HTMLCanvasElement, ev: PointerEvent): void {
+    if (!this.view || !this.heat.length) return;
+    const r = canvas.getBoundingClientRect();
+    const [x, y] = this.view.fromPx(((ev.clientX - r.left) / r.width) * this.view.size, ((ev.clientY - r.top) / r.height) * this.view.size);
+    const cell = (bins: number) => {
+      const i = Math.min(bins - 1, Math.max(0, Math.floor(((x - this.view.lo) / (this.view.hi - this.view.lo)) * bins)));
+      const j = Math.min(bins - 1, Math.max(0, Math.floor(((y - this.view.lo) / (this.view.hi - this.view.lo)) * bins)));
+      return j * bins + i;
+    };
+    const d = this.heat[cell(HEAT_BINS)];
+    const ds = this.dStar[cell(DENSITY_BINS)];
+    const what = this.loss.probability ? `D(x) = ${d.toFixed(3)}` : `critic score, rescaled = ${d.toFixed(3)}`;
+    const text = `x = (${x.toFixed(2)}, ${y.toFixed(2)}): ${what} · D*(x) = ${Number.isFinite(ds) ? ds.toFixed(3) : '—'}`;
+    $('l2-readout').textContent = text;
+    $('l2-readout-opt').textContent = text;
   }
 
   /** Downloads the settings as the RunConfig `gankit train --config` reads. */

@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     const choice = await initBrowserBackend(request);
     handle.backend = choice.name;
     badge.textContent = `backend: ${choice.name}`;
-    badge.title = choice.skipped.length ? `passed over: ${choice.skipped.join('; ')}` : 'the fastest TF.js backend this browser has';
+    const why = choice.requested ? 'requested with ?backend=' : 'the fastest TF.js backend this browser has (webgpu > webgl > wasm > cpu)';
+    badge.title = choice.skipped.length ? `${why}; passed over: ${choice.skipped.join('; ')}` : why;
     if (choice.skipped.length) badge.textContent += ` (${choice.skipped.map((s) => s.split(':')[0]).join(', ')} unavailable)`;
   } catch (e) {
     handle.error = (e as Error).message;

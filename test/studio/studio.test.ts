@@ -19,6 +19,14 @@ const SHOTS = join(ROOT, 'test-output', 'studio');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let server: StudioServer;
+const pages = new Map<Page, string[]>();
+
+/** Closes a page, failing if it threw or reached past the local server meanwhile. */
+async function closePage(page: Page): Promise<void> {
+  const errors = pages.get(page) ?? [];
+  await page.close();
+  assert.deepEqual(errors, [], 'page errors or external requests');
+}
 let browser: Browser;
 let runDir: string;
 
@@ -45,6 +53,12 @@ async function openPage(width: number, height: number, hash = ''): Promise<Page>
   const page = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Everything the page loads must come from the local server.
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith('http://127.0.0.1:') && !url.startsWith('data:') && !url.startsWith('blob:')) errors.push(`external request: ${url}`);
+  });
+  pages.set(page, errors);
   await page.goto(`${server.url}${hash}`);
   await page.waitForFunction(() => window.__studio?.ready === true || window.__studio?.error !== undefined, null, { timeout: 30_000 });
   const err = await page.evaluate(() => window.__studio?.error);
@@ -131,9 +145,11 @@ test('2D lab: training advances, the canvases change, the loss switches mid-run'
   assert.match((await page.locator('#l2-heat-label').textContent()) ?? '', /critic score/);
   await page.waitForTimeout(300);
   assert.notEqual(await canvasHash(page, 'l2-main'), main1, 'canvas keeps changing after the switch');
+  await page.hover('#l2-main', { position: { x: 100, y: 100 } });
+  assert.match((await page.locator('#l2-readout').textContent()) ?? '', /^x = \(-?\d\.\d\d, -?\d\.\d\d\): critic score, rescaled = \d\.\d{3} · D\*\(x\) = /);
   await page.screenshot({ path: join(SHOTS, '2d-lab.png'), fullPage: true });
   await page.click('#l2-play'); // pause
-  await page.close();
+  await closePage(page);
 });
 
 test('2D lab: a drawn distribution becomes the data and trains', async () => {
@@ -151,7 +167,7 @@ test('2D lab: a drawn distribution becomes the data and trains', async () => {
   await waitIteration(page, 'l2-iter', 5);
   await page.click('#l2-play');
   assert.doesNotMatch((await page.locator('#l2-status').getAttribute('class')) ?? '', /error/);
-  await page.close();
+  await closePage(page);
 });
 
 test('narrow window (420 px): no horizontal overflow, canvases fit', async () => {
@@ -161,7 +177,7 @@ test('narrow window (420 px): no horizontal overflow, canvases fit', async () =>
   const canvasWidth = await page.evaluate(() => document.getElementById('l2-main')!.getBoundingClientRect().width);
   assert.ok(canvasWidth > 200 && canvasWidth <= 420, `main canvas is ${canvasWidth}px wide`);
   await page.screenshot({ path: join(SHOTS, '2d-lab-narrow.png'), fullPage: true });
-  await page.close();
+  await closePage(page);
 });
 
 test('image lab: DCGAN trains a few steps on the bundled digits and the grid changes', async () => {
@@ -196,7 +212,7 @@ test('image lab: DCGAN trains a few steps on the bundled digits and the grid cha
   await page.locator('#im-c1').fill('1.5');
   assert.notEqual(await canvasHash(page, 'im-grid'), before, 'moving code c1 redraws G(z, c)');
   await page.screenshot({ path: join(SHOTS, 'image-lab-infogan.png'), fullPage: true });
-  await page.close();
+  await closePage(page);
 });
 
 test('run viewer: curves, sample grids and the generator of a run folder', async () => {
@@ -214,7 +230,7 @@ test('run viewer: curves, sample grids and the generator of a run folder', async
   // A run still training grows: the viewer polls and redraws.
   appendFileSync(join(runDir, 'metrics.jsonl'), JSON.stringify({ step: 22, d_loss: 0.9, g_loss: 1.1, modes_captured: 8 }) + '\n');
   await page.waitForFunction(() => /^12 metric rows/.test(document.getElementById('rv-status')?.textContent ?? ''), null, { timeout: 15_000 });
-  await page.close();
+  await closePage(page);
 });
 
 test('run viewer: reads a folder the real trainer wrote and samples its generator', async () => {
@@ -234,7 +250,7 @@ test('run viewer: reads a folder the real trainer wrote and samples its generato
     await page.waitForFunction(() => /sampled from/.test(document.getElementById('rv-status')?.textContent ?? ''), null, { timeout: 30_000 });
     assert.match((await page.locator('#rv-gen-info').textContent()) ?? '', /points from G .* over ring8/);
     await page.screenshot({ path: join(SHOTS, 'run-viewer-trained.png'), fullPage: true });
-    await page.close();
+    await closePage(page);
   } finally {
     await second.close();
   }
