@@ -7,3 +7,4 @@ import './sagan.js';
 import './unrolled.js';
 import './pacgan.js';
 import './lsgan-qi.js';
+import './stacked.js';
