@@ -8,14 +8,8 @@ type Command = (argv: string[]) => Promise<number>;
 
 /** Commands whose modules load lazily (they pull in servers or optional pieces). */
 const LAZY: Record<string, () => Promise<Command>> = {
-  studio: async () => {
-    const spec = './studio.js';
-    return ((await import(spec)) as { studioCommand: Command }).studioCommand;
-  },
-  encode: async () => {
-    const spec = './encode.js';
-    return ((await import(spec)) as { encodeCommand: Command }).encodeCommand;
-  },
+  studio: async () => (await import('./studio.js')).studioCommand,
+  encode: async () => (await import('./encode.js')).encodeCommand,
 };
 
 const COMMANDS: Record<string, Command> = { train: trainCommand, sample: sampleCommand, eval: evalCommand, info: infoCommand };
@@ -51,12 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     let command = COMMANDS[name];
     if (!command && LAZY[name]) {
-      try {
-        command = await LAZY[name]();
-      } catch (e) {
-        if (verbose) console.error(e);
-        throw new UsageError(`the '${name}' command is not available in this build`);
-      }
+      command = await LAZY[name]();
     }
     if (!command) throw new UsageError(`unknown command '${name}'; choose one of: ${[...Object.keys(COMMANDS), ...Object.keys(LAZY)].join(', ')} (see gankit --help)`);
     return await command(rest);

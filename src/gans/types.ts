@@ -46,6 +46,11 @@ export interface GanVariant {
   generate(z: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor;
   /** The model that samples: the EMA generator when there is one. */
   samplingGenerator(): tfl.LayersModel;
+  /**
+   * For variants whose samples do not come from z alone (CycleGAN translates images): n
+   * samples in model space drawn with rng. When present, grids and `gankit sample` use it.
+   */
+  sampleGrid?(n: number, rng: Rng): tf.Tensor;
   /** Raw discriminator outputs (logits or critic scores) on a batch. */
   discriminate(x: tf.Tensor): tf.Tensor;
   dispose(): void;

@@ -27,6 +27,14 @@ export function drawSamples(
   const batch = opts.batch ?? 256;
   const per = variant.dataShape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n * per);
+  if (variant.sampleGrid) {
+    const values = tf.tidy(() => {
+      let x = (variant.sampleGrid as (n: number, rng: Rng) => tf.Tensor)(n, rng);
+      if (data.kind === 'images') x = tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1);
+      return x.dataSync() as Float32Array;
+    });
+    return { kind: data.kind, shape: [n, ...variant.dataShape], data: values };
+  }
   const labels = data.numClasses ? new Int32Array(n) : undefined;
   for (let start = 0; start < n; start += batch) {
     const m = Math.min(batch, n - start);
