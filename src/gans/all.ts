@@ -8,3 +8,4 @@ import './unrolled.js';
 import './pacgan.js';
 import './lsgan-qi.js';
 import './stacked.js';
+import './cyclegan.js';
