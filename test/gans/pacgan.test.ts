@@ -76,7 +76,8 @@ test('packing lets D see mode dropping (Lin et al.\'s argument): on ring8 vs its
     for (let step = 0; step < 600; step++) {
       const real = tf.tensor2d(data.sample(batch, rng).x, [batch, 2]);
       const fake = tf.tensor2d(half.sample(batch, rng).x, [batch, 2]);
-      tf.dispose(opt.minimize(() => tf.add(bceWithLogits(D.apply(pack(real, m)) as tf.Tensor, 1), bceWithLogits(D.apply(pack(fake, m)) as tf.Tensor, 0)) as tf.Scalar, true, vars));
+      const cost = opt.minimize(() => tf.add(bceWithLogits(D.apply(pack(real, m)) as tf.Tensor, 1), bceWithLogits(D.apply(pack(fake, m)) as tf.Tensor, 0)) as tf.Scalar, true, vars);
+      if (cost) cost.dispose();
       tf.dispose([real, fake]);
     }
     const n = 2048;

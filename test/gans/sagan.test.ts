@@ -59,7 +59,7 @@ test('at γ = 0 the attention block is the identity inside a freshly built gener
 test('sagan G and D survive a save/load round trip (custom layers are registered)', async () => {
   const v = createVariant(config(base, mnist), mnist);
   train(v, mnist, 4, 0, 2);
-  const z = tf.randomNormal([2, 8], 0, 1, 'float32', 5);
+  const z = tf.randomNormal([2, 8], 0, 1, 'float32', 5) as tf.Tensor2D;
   for (const name of ['generator', 'discriminator'] as const) {
     const model = v.models()[name];
     const copy = await roundTrip(model);

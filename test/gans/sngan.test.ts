@@ -71,7 +71,8 @@ test('spectral normalisation bounds D\'s gradient norm by Π σ(W/σ̂) ≈ 1; t
   const product = (D: tfl.LayersModel, normalised: boolean) =>
     D.layers.filter((l) => l.getWeights().length > 0).reduce((p, l) => {
       const k = l.getWeights()[0];
-      const s = exactSigma(k.dataSync(), k.shape[0], k.shape[1]);
+      const [rows, cols] = k.shape as [number, number];
+      const s = exactSigma(k.dataSync(), rows, cols);
       return p * (normalised ? s / (l as unknown as { sigma(): number }).sigma() : s);
     }, 1);
   const snBound = product(sn.models().discriminator, true);

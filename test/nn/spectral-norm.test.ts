@@ -9,7 +9,7 @@ import { Rng } from '../../src/train/rng.js';
 await initBackend('wasm');
 
 /** Largest singular value of a row-major [rows, cols] matrix, in float64: power method on AᵀA to convergence. */
-function exactSigma(a: Float32Array | number[], rows: number, cols: number): number {
+function exactSigma(a: ArrayLike<number>, rows: number, cols: number): number {
   let v = Array.from({ length: cols }, (_, i) => 1 + 0.1 * i);
   let sigma = 0;
   for (let it = 0; it < 5000; it++) {
@@ -95,7 +95,7 @@ test('the layers serialise: a model rebuilt from its JSON with the same weights 
   });
   randomModelWeights(model, 9);
   const json = model.toJSON(null, false) as unknown as object;
-  const copy = await tfl.models.modelFromJSON({ modelTopology: json } as unknown as tfl.io.ModelJSON);
+  const copy = await tfl.models.modelFromJSON({ modelTopology: json } as unknown as tf.io.ModelJSON);
   copy.setWeights(model.getWeights());
   const x = tf.randomNormal([3, 8, 8, 1], 0, 1, 'float32', 1);
   const a = model.predict(x) as tf.Tensor;
