@@ -61,6 +61,10 @@ export class ImageLab {
   private rateWindow: { t: number; step: number }[] = [];
   private history = { steps: [] as number[], d: [] as number[], g: [] as number[] };
   private started = false;
+  /** Milliseconds the last iteration took: rendering is spaced out when training is slow. */
+  private lastIterationMs = 0;
+  /** The TF.js backend in use, to pick a batch size that keeps the page responsive. */
+  backend = '';
 
   constructor() {
     $('im-play').addEventListener('click', () => this.togglePlay());
@@ -90,6 +94,11 @@ export class ImageLab {
       const real = this.data.sample(GRID, rng).x;
       drawImageGrid($<HTMLCanvasElement>('im-real'), real.map((v) => (v + 1) / 2), GRID, 28, 28, 8);
       for (const id of ['im-play', 'im-reset']) $<HTMLButtonElement>(id).disabled = false;
+      // Without a GPU a DCGAN step takes long: start smaller so the page stays responsive.
+      if (this.backend === 'wasm' || this.backend === 'cpu') {
+        $<HTMLInputElement>('im-batch').value = '16';
+        $('im-hint').textContent = `No GPU backend here (${this.backend}): each DCGAN step takes a while, so the batch starts at 16. The MLP model is faster.`;
+      }
       this.reset();
       requestAnimationFrame(() => this.tick());
     } catch (e) {
@@ -219,11 +228,13 @@ export class ImageLab {
       if (this.playing && this.variant) {
         const t0 = performance.now();
         do {
+          const t1 = performance.now();
           const logs = this.variant.trainIteration(this.context());
           this.step++;
           this.history.steps.push(this.step);
           this.history.d.push(logs.d_loss);
           this.history.g.push(logs.g_loss);
+          this.lastIterationMs = performance.now() - t1;
           if (!Number.isFinite(logs.d_loss) || !Number.isFinite(logs.g_loss)) {
             this.playing = false;
             this.updatePlayButton();
@@ -245,7 +256,7 @@ export class ImageLab {
     this.rateWindow.push({ t: now, step: this.step });
     while (this.rateWindow.length > 2 && now - this.rateWindow[0].t > 3000) this.rateWindow.shift();
     $('im-iter').textContent = String(this.step);
-    if (!force && now - this.lastRender < 400) return;
+    if (!force && now - this.lastRender < Math.max(400, 3 * this.lastIterationMs)) return;
     this.lastRender = now;
     const first = this.rateWindow[0];
     const rate = now > first.t ? ((this.step - first.step) * 1000) / (now - first.t) : 0;

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     const request = new URLSearchParams(location.search).get('backend');
     const choice = await initBrowserBackend(request);
     handle.backend = choice.name;
+    imageLab.backend = choice.name;
     badge.textContent = `backend: ${choice.name}`;
     const why = choice.requested ? 'requested with ?backend=' : 'the fastest TF.js backend this browser has (webgpu > webgl > wasm > cpu)';
     badge.title = choice.skipped.length ? `${why}; passed over: ${choice.skipped.join('; ')}` : why;

@@ -183,6 +183,7 @@ test('narrow window (420 px): no horizontal overflow, canvases fit', async () =>
 test('image lab: DCGAN trains a few steps on the bundled digits and the grid changes', async () => {
   const page = await openPage(1280, 900, '#image');
   await page.waitForFunction(() => !(document.getElementById('im-play') as HTMLButtonElement).disabled, null, { timeout: 30_000 });
+  assert.equal(await page.inputValue('#im-batch'), '16', 'a smaller batch without a GPU backend');
   // A small batch keeps this quick on a shared CPU; the model is the real DCGAN.
   await page.fill('#im-batch', '8');
   await page.dispatchEvent('#im-batch', 'change');
