@@ -5,7 +5,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { ring8 } from '../../src/data/mixtures.js';
 import { createVariant } from '../../src/gans/index.js';
 import '../../src/gans/all.js';
-import { config, maxDiff, train, weightValues } from './helpers.js';
+import { config, contextFor, maxDiff, train, weightValues } from './helpers.js';
 
 await initBackend('wasm');
 
@@ -51,4 +51,21 @@ test('unrolled training keeps the tensor count flat', () => {
   train(v, data, 16, 2, 5);
   assert.equal(tf.memory().numTensors, n);
   v.dispose();
+});
+
+test('the unrolled G step is exactly a plain G step against D advanced k more steps on the look-ahead batches', () => {
+  const k = 3;
+  const unrolled = createVariant(config({ ...base, variant: 'unrolled', options: { unrolledSteps: k } }, data), data);
+  // A plain GAN with 1 + k critic steps whose batches are routed to the unrolled run's:
+  // critic step 0 is the real D step, steps 1..k the look-ahead ones (sub-steps 1000...),
+  // and its G step (sub-step 1 + k) takes the unrolled G step's batch (sub-step 1).
+  const lookahead = createVariant(config({ ...base, variant: 'gan', criticSteps: 1 + k }, data), data);
+  const ctx = contextFor(data, 16, 0, 5);
+  const routed = { ...ctx, rng: (stream: number, sub = 0) => ctx.rng(stream, sub === 0 ? 0 : sub <= k ? 1000 + sub - 1 : 1) };
+  const u = unrolled.trainIteration(ctx);
+  const p = lookahead.trainIteration(routed);
+  assert.equal(u.g_loss, p.g_loss);
+  assert.equal(maxDiff(weightValues(unrolled.models().generator), weightValues(lookahead.models().generator)), 0);
+  unrolled.dispose();
+  lookahead.dispose();
 });
