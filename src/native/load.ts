@@ -44,6 +44,7 @@ export function loadAddon(): NativeAddon | null {
   // sleep, keep a busy or shared machine from stalling on a descheduled spinning thread.
   if (process.env.OMP_WAIT_POLICY === undefined && process.env.GANKIT_OMP_SPIN !== 'default') {
     process.env.OMP_WAIT_POLICY = 'passive';
+    process.env.GANKIT_SET_OMP_WAIT_POLICY = '1';
   }
   try {
     const req = createRequire(import.meta.url);

@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: the reference workloads on every available TF.js backend and on the
+ * PyTorch peer in the same run, plus GEMM and convolution GFLOP/s of the native backend.
+ * Prints one table and writes bench/results.json.
+ *
+ * Flags: --workloads a,b  --backends native,wasm,cpu  --iters N (default 20)  --warmup N (3)
+ *        --cpu-iters N (default 2; TF.js's cpu backend is slow)  --cpu-all (cpu on every
+ *        workload, not only mlp-mnist)  --threads N  --no-torch  --out FILE
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { registerComposedConvFilterGradient } from '../src/backend/conv-filter.js';
+import { nativeInfo, registerNativeBackend, setNativeThreads } from '../src/native/index.js';
+import { WORKLOADS, makeTrainer, type WorkloadName } from './workloads.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PEER = join(here, '..', '..', 'shared', 'peers', 'torch_peer.py');
+const PYTHON = '/usr/bin/python3';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const has = (name: string) => process.argv.includes(`--${name}`);
+
+const workloads = (flag('workloads')?.split(',') ?? [...WORKLOADS]) as WorkloadName[];
+const backendsWanted = flag('backends')?.split(',') ?? ['native', 'wasm', 'cpu'];
+const iters = Number(flag('iters') ?? 20);
+const warmup = Number(flag('warmup') ?? 3);
+const cpuIters = Number(flag('cpu-iters') ?? 2);
+const outFile = flag('out') ?? join(here, 'results.json');
+if (flag('threads')) setNativeThreads(Number(flag('threads')));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function available(name: string): Promise<boolean> {
+  try {
+    if (name === 'native') return registerNativeBackend() && (await tf.setBackend('native'));
+    if (name === 'wasm') {
+      await import('@tensorflow/tfjs-backend-wasm');
+      registerComposedConvFilterGradient('wasm');
+      return await tf.setBackend('wasm');
+    }
+    if (name === 'cpu') {
+      registerComposedConvFilterGradient('cpu');
+      return await tf.setBackend('cpu');
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+interface Row {
+  workload: string;
+  backend: string;
+  img_per_s: number | null;
+  ms_per_iter: number | null;
+  iters: number;
+  g_params: number;
+  d_params: number;
+  note?: string;
+}
+
+async function runWorkload(name: WorkloadName, backend: string): Promise<Row> {
+  await tf.setBackend(backend);
+  await tf.ready();
+  // TF.js's cpu backend, and wasm on convolutions, take seconds to minutes an iteration
+  const isCpu = backend === 'cpu' || (backend === 'wasm' && name.startsWith('dcgan'));
+  const trainer = makeTrainer(name, { seed: 1 });
+  const n = isCpu ? cpuIters : iters;
+  const w = isCpu ? Math.min(1, warmup) : warmup;
+  try {
+    for (let i = 0; i < w; i++) trainer.iteration();
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      trainer.iteration();
+      times.push(performance.now() - t);
+    }
+    const ms = median(times);
+    return { workload: name, backend, img_per_s: round1((trainer.batch / ms) * 1000), ms_per_iter: round2(ms), iters: n,
+      g_params: trainer.gParams, d_params: trainer.dParams, ...(isCpu ? { note: `${n} iterations (slow)` } : {}) };
+  } catch (e) {
+    return { workload: name, backend, img_per_s: null, ms_per_iter: null, iters: 0, g_params: trainer.gParams, d_params: trainer.dParams,
+      note: `cannot train: ${(e as Error).message.split('\n')[0].slice(0, 80)}` };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function torchAvailable(): boolean {
+  if (has('no-torch') || !existsSync(PYTHON) || !existsSync(PEER)) return false;
+  return spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+}
+
+function runTorch(args: string[]): Array<Record<string, number | string>> {
+  // The peer runs with PyTorch's defaults, not with the spin policy gankit sets for itself.
+  const env = { ...process.env };
+  if (env.GANKIT_SET_OMP_WAIT_POLICY === '1') delete env.OMP_WAIT_POLICY;
+  const r = spawnSync(PYTHON, [PEER, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env });
+  if (r.status !== 0) throw new Error(`torch_peer.py failed: ${r.stderr.trim().split('\n').pop()}`);
+  return r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
+/** GFLOP/s of one native op, median of `reps` runs after one warm-up. */
+function gflops(flops: number, f: () => tf.Tensor, reps = 10): number {
+  tf.dispose(f());
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    const y = f();
+    y.dataSync();
+    times.push(performance.now() - t);
+    y.dispose();
+  }
+  return round1(flops / (median(times) / 1000) / 1e9);
+}
+
+function kernelRates(): Record<string, number> {
+  const r = (shape: number[]) => tf.randomUniform(shape, -1, 1);
+  const out: Record<string, number> = {};
+  const a = r([512, 512]), b = r([512, 512]);
+  out['gemm 512'] = gflops(2 * 512 ** 3, () => tf.matMul(a, b), 20);
+  const a2 = r([1024, 1024]), b2 = r([1024, 1024]);
+  out['gemm 1024'] = gflops(2 * 1024 ** 3, () => tf.matMul(a2, b2), 10);
+  // dcgan-cifar's second critic convolution: 64x16x16x128 -> 64x8x8x256, k4 s2
+  const x = r([64, 16, 16, 128]) as tf.Tensor4D, f = r([4, 4, 128, 256]) as tf.Tensor4D;
+  const flops = 2 * 64 * 8 * 8 * 256 * 4 * 4 * 128;
+  out['conv fwd 64x16x16x128 k4s2 ->256'] = gflops(flops, () => tf.conv2d(x, f, 2, 'same'));
+  const dy = r([64, 8, 8, 256]) as tf.Tensor4D;
+  out['conv dx (convT fwd)'] = gflops(flops, () => tf.conv2dTranspose(dy, f, [64, 16, 16, 128], 2, 'same'));
+  out['conv dw'] = gflops(flops, () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [4, 4, 128, 256] }) as tf.Tensor);
+  tf.dispose([a, b, a2, b2, x, f, dy]);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const info = nativeInfo();
+  const backends: string[] = [];
+  for (const b of backendsWanted) if (await available(b)) backends.push(b);
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  console.log(`machine: ${machine}`);
+  console.log(`native: ${info.built ? `${info.isa}, ${info.threads} threads` : `not built (${info.reason})`}; backends: ${backends.join(', ')}`);
+
+  const rows: Row[] = [];
+  for (const name of workloads) {
+    for (const backend of backends) {
+      if (backend === 'cpu' && !has('cpu-all') && name !== 'mlp-mnist') {
+        rows.push({ workload: name, backend, img_per_s: null, ms_per_iter: null, iters: 0, g_params: 0, d_params: 0, note: 'skipped (slow; --cpu-all runs it)' });
+        continue;
+      }
+      const row = await runWorkload(name, backend);
+      rows.push(row);
+      console.log(`  ${name} ${backend}: ${row.img_per_s ?? '-'} img/s${row.note ? ` (${row.note})` : ''}`);
+    }
+  }
+
+  let torch: Array<Record<string, number | string>> = [];
+  let torchNote = '';
+  if (torchAvailable()) {
+    const params = runTorch(['--params', '--workloads', workloads.join(',')]);
+    for (const p of params) {
+      const mine = rows.find((r) => r.workload === p.workload && r.g_params > 0);
+      if (mine && (mine.g_params !== p.g_params || mine.d_params !== p.d_params)) {
+        throw new Error(`${p.workload}: parameter counts differ from the peer's: G ${mine.g_params} vs ${p.g_params}, D ${mine.d_params} vs ${p.d_params}`);
+      }
+    }
+    torch = runTorch(['--json', '--workloads', workloads.join(','), '--iters', String(iters), '--warmup', String(warmup)]);
+    for (const t of torch) console.log(`  ${t.workload} pytorch ${t.torch}: ${t.img_per_s} img/s`);
+  } else {
+    torchNote = 'PyTorch not available (/usr/bin/python3 without torch)';
+    console.log(torchNote);
+  }
+
+  let kernels: Record<string, number> = {};
+  if (backends.includes('native')) {
+    await tf.setBackend('native');
+    kernels = kernelRates();
+  }
+
+  // the table
+  const header = ['workload', ...backends.map((b) => `${b} img/s`), 'PyTorch img/s', 'native/PyTorch'];
+  const lines = [header];
+  for (const name of workloads) {
+    const t = torch.find((x) => x.workload === name);
+    const cell = (b: string) => {
+      const r = rows.find((x) => x.workload === name && x.backend === b);
+      return r?.img_per_s != null ? String(r.img_per_s) : r?.note?.startsWith('skipped') ? 'skipped' : '-';
+    };
+    const nat = rows.find((x) => x.workload === name && x.backend === 'native')?.img_per_s;
+    const ratio = nat != null && t ? (nat / Number(t.img_per_s)).toFixed(2) + '×' : '-';
+    lines.push([name, ...backends.map(cell), t ? String(t.img_per_s) : '-', ratio]);
+  }
+  const md = [
+    `| ${lines[0].join(' | ')} |`,
+    `| ${lines[0].map(() => '---').join(' | ')} |`,
+    ...lines.slice(1).map((l) => `| ${l.join(' | ')} |`),
+  ].join('\n');
+  console.log('\n' + md + '\n');
+  for (const [k, v] of Object.entries(kernels)) console.log(`native ${k}: ${v} GFLOP/s`);
+  const torchVersion = torch[0]?.torch, torchThreads = torch[0]?.threads;
+  const notes = [
+    `cpu (and wasm on dcgan): ${cpuIters} timed iterations after 1 warm-up${has('cpu-all') ? '' : '; cpu on mlp-mnist only'} (TF.js's cpu backend is slow)`,
+    `others: median of ${iters} iterations after ${warmup} warm-up; img/s = batch / iteration time`,
+    torch.length ? `PyTorch ${torchVersion}, ${torchThreads} threads, same run` : torchNote,
+  ];
+  for (const n of notes) console.log(`note: ${n}`);
+  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), machine, native: info, backends, rows, torch, kernels_gflops: kernels, notes, table: md }, null, 2) + '\n');
+  console.log(`wrote ${outFile}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
