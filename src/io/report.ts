@@ -46,7 +46,7 @@ export interface ReportInput {
 
 /** Groups logged keys into charts: losses together, everything else on its own. */
 function chartGroups(metrics: Record<string, number>[]): { title: string; keys: string[] }[] {
-  const keys = [...new Set(metrics.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'step' && k !== 'time' && typeof metrics.find((r) => k in r)?.[k] === 'number');
+  const keys = [...new Set(metrics.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'step' && k !== 'seconds' && typeof metrics.find((r) => k in r)?.[k] === 'number');
   const losses: string[] = keys.filter((k) => k === 'd_loss' || k === 'g_loss');
   const rest = keys.filter((k) => !losses.includes(k));
   return [...(losses.length ? [{ title: 'Losses', keys: losses }] : []), ...rest.map((k) => ({ title: k, keys: [k] }))];

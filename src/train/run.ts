@@ -112,7 +112,8 @@ export async function trainRun(run: RunHandle, opts: TrainRunOptions = {}): Prom
   const progress = progressBar({ total: config.steps, start: run.startStep, quiet: opts.quiet });
   const t0 = performance.now();
   let lastCheckpoint: number | null = listCheckpoints(dir).at(-1) ?? null;
-  const startTensors = tf.memory().numTensors;
+  // Measured after the first iteration: optimizers create their slot variables lazily then.
+  let baselineTensors: number | null = null;
   const mean: Record<string, { sum: number; n: number }> = {};
 
   const onIteration = async (step: number, logs: IterationLogs) => {
@@ -136,6 +137,7 @@ export async function trainRun(run: RunHandle, opts: TrainRunOptions = {}): Prom
       lastCheckpoint = step;
     }
     progress.update(step, logs);
+    if (baselineTensors === null) baselineTensors = tf.memory().numTensors;
   };
 
   let step = run.startStep;
@@ -149,7 +151,7 @@ export async function trainRun(run: RunHandle, opts: TrainRunOptions = {}): Prom
   } finally {
     progress.done();
   }
-  const leaked = tf.memory().numTensors - startTensors;
+  const leaked = baselineTensors === null ? 0 : tf.memory().numTensors - baselineTensors;
   const notes: string[] = [];
   if (diverged) {
     notes.push(`${diverged.message}. Training stopped; the last good checkpoint is ${lastCheckpoint === null ? 'none' : checkpointName(lastCheckpoint)}. Lower the learning rates or try --loss wgan-gp.`);
