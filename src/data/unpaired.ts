@@ -1,4 +1,5 @@
 import type { Rng } from '../train/rng.js';
+import { registerDataset } from './index.js';
 import { loadBundledDigits } from './mnist.js';
 import { storedDataset, unitToModel } from './stored.js';
 import type { Batch, Dataset, StoredDataset } from './types.js';
@@ -109,3 +110,6 @@ export function unpairedDigits(radius = 1): UnpairedDataset {
     sample: (batchSize: number, rng: Rng): Batch => domainA.sample(batchSize, rng),
   };
 }
+
+registerDataset('mnist-thick', () => thickDigitsDataset(), 'the bundled digits with strokes thickened by a 3×3 dilation');
+registerDataset('mnist-unpaired', () => unpairedDigits(), 'two unpaired domains for cyclegan: digits (A) and thick digits (B), no digit in both');

@@ -36,8 +36,8 @@ export interface CycleGanVariant extends GanVariant {
   /** A→B with G or B→A with F, in model space; the caller owns the result. */
   translate(x: tf.Tensor, direction: 'a-to-b' | 'b-to-a'): tf.Tensor;
   /**
-   * n/2 domain-A images drawn with rng, each followed by its translation to B: a grid with
-   * an even number of columns shows source and result side by side.
+   * n images: domain-A images drawn with rng, each followed by its translation to B, so a
+   * grid with an even number of columns shows source and result side by side.
    */
   sampleGrid(n: number, rng: Rng): tf.Tensor;
 }
@@ -159,11 +159,11 @@ export function buildCycleGan(config: RunConfig, data: Dataset): CycleGanVariant
       return tf.tidy(() => (direction === 'a-to-b' ? G : F).apply(x, { training: false }) as tf.Tensor);
     },
     sampleGrid(n, rng) {
-      const pairs = Math.max(1, Math.floor(n / 2));
+      const pairs = Math.ceil(n / 2);
       return tf.tidy(() => {
         const a = tf.tensor(domains.domainA.sample(pairs, rng).x, [pairs, ...dataShape]);
         const b = G.apply(a, { training: false }) as tf.Tensor;
-        return tf.reshape(tf.stack([a, b], 1), [2 * pairs, ...dataShape]);
+        return tf.slice(tf.reshape(tf.stack([a, b], 1), [2 * pairs, ...dataShape]), 0, n);
       });
     },
     samplingGenerator: (): tfl.LayersModel => G,
