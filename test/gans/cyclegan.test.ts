@@ -106,3 +106,14 @@ test('training: the cycle loss falls and translations take on the other domainâ€
   tf.dispose([evalA, evalB]);
   gan.dispose();
 });
+
+test('configs/cyclegan.json resolves and builds the variant', async () => {
+  await initBackend('wasm');
+  const { readFileSync } = await import('node:fs');
+  const input = JSON.parse(readFileSync(new URL('../../configs/cyclegan.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const config = resolveConfig(input, 'images');
+  assert.equal(config.variant, 'cyclegan');
+  const gan = buildCycleGan(config, mnistDataset());
+  assert.equal(gan.name, 'cyclegan');
+  gan.dispose();
+});

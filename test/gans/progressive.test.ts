@@ -142,3 +142,14 @@ test('training grows the network: the 8×8 block is frozen at 4×4, trains durin
   restored.dispose();
   gan.dispose();
 });
+
+test('configs/progressive.json resolves and builds the variant', async () => {
+  await initBackend('wasm');
+  const { readFileSync } = await import('node:fs');
+  const input = JSON.parse(readFileSync(new URL('../../configs/progressive.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const config = resolveConfig(input, 'images');
+  assert.equal(config.variant, 'progressive');
+  const gan = buildProgressiveGan(config, mnistDataset());
+  assert.equal(gan.name, 'progressive');
+  gan.dispose();
+});

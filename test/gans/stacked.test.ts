@@ -99,3 +99,14 @@ test('in the joint phase stage 2’s loss reaches stage 1: G1 moves even with it
   assert.ok(changed(before, coarseG), 'stage 1 was updated by the gradient of stage 2’s loss');
   gan.dispose();
 });
+
+test('configs/stacked.json resolves and builds the variant', async () => {
+  await initBackend('wasm');
+  const { readFileSync } = await import('node:fs');
+  const input = JSON.parse(readFileSync(new URL('../../configs/stacked.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const config = resolveConfig(input, 'images');
+  assert.equal(config.variant, 'stacked');
+  const gan = buildStackedGan(config, mnistDataset());
+  assert.equal(gan.name, 'stacked');
+  gan.dispose();
+});
