@@ -36,7 +36,10 @@ const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: process.env }
 if (r.status === 0 && existsSync(join(root, 'build', 'Release', 'gankit_native.node'))) {
   console.log(`gankit: native backend built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 } else {
-  const why = (r.error?.message ?? (r.stderr || r.stdout || '').trim().split('\n').filter(Boolean).pop() ?? 'unknown error');
+  const lines = `${r.stderr ?? ''}\n${r.stdout ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const noise = /gyp ERR! (not ok|stack|System|command|cwd|node -v|node-gyp -v)|^gyp info/;
+  const useful = lines.filter((l) => !noise.test(l));
+  const why = r.error?.message ?? useful.find((l) => /error|not found|no such file|cannot/i.test(l)) ?? useful.pop() ?? 'unknown error';
   console.log(`gankit: native backend not built (${why.slice(0, 200)}); falling back to the TF.js cpu backend`);
   if (process.env.GANKIT_NATIVE_VERBOSE) console.log(r.stdout, r.stderr);
 }

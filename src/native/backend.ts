@@ -307,6 +307,45 @@ function addNKernel(addon: NativeAddon): KernelFunc {
   };
 }
 
+/**
+ * Tile with block copies, one axis at a time from the last (the cpu kernel computes an
+ * index per element). Plain JavaScript: the copies are memcpy inside TypedArray.set.
+ */
+function tileKernel(): KernelFunc {
+  const fallback = cpuKernel(tf.Tile);
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args;
+    const x = inputs.x as TensorInfo;
+    const reps = attrs!.reps as number[];
+    const v = backend.data.get(x.dataId).values;
+    if (!(v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array) || reps.length !== x.shape.length) {
+      return fallback(args);
+    }
+    type Arr = Float32Array | Int32Array | Uint8Array;
+    let cur: Arr = v;
+    const shape = x.shape.slice();
+    for (let d = shape.length - 1; d >= 0; d--) {
+      const r = reps[d];
+      if (r === 1) continue;
+      const block = util.sizeFromShape(shape.slice(d));
+      const outer = util.sizeFromShape(shape.slice(0, d));
+      const next: Arr = new (cur.constructor as { new (n: number): Arr })(outer * block * r);
+      for (let o = 0; o < outer; o++) {
+        const src = cur.subarray(o * block, (o + 1) * block);
+        for (let k = 0; k < r; k++) {
+          const at = (o * r + k) * block;
+          if (block >= 16) next.set(src, at);
+          else for (let i = 0; i < block; i++) next[at + i] = src[i];
+        }
+      }
+      cur = next;
+      shape[d] *= r;
+    }
+    if (cur === v) cur = v.slice();
+    return backend.makeTensorInfo(shape, x.dtype, cur);
+  };
+}
+
 // ---------------------------------------------------------------- reductions
 
 function reduceKernel(addon: NativeAddon, name: string, op: Reduce): KernelFunc {
@@ -397,6 +436,7 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     k(tf.Equal, binaryKernel(addon, tf.Equal, Binary.Equal)),
     k(tf.NotEqual, binaryKernel(addon, tf.NotEqual, Binary.NotEqual)),
     k(tf.Select, selectKernel(addon)),
+    k(tf.Tile, tileKernel()),
     k(tf.AddN, addNKernel(addon)),
     k(tf.Sum, reduceKernel(addon, tf.Sum, Reduce.Sum)),
     k(tf.Mean, reduceKernel(addon, tf.Mean, Reduce.Mean)),

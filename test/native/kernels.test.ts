@@ -150,6 +150,10 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
         await compare('prelu', [input([40, 7], rand(280)), input([7], rand(7))], (x, a) => tf.prelu(x, a));
         const c = new Uint8Array(300).map(() => (rng.uniform() < 0.5 ? 1 : 0));
         await compare('where', [input([30, 10], c, 'bool'), input([30, 10], rand(300)), input([30, 10], rand(300))], (cc, a, b) => tf.where(cc, a, b));
+        for (const [shape, reps] of [[[3, 1, 5], [2, 4, 1]], [[64, 1], [1, 130]], [[2, 3, 4], [3, 2, 2]], [[7], [5]]] as Array<[number[], number[]]>) {
+          await compare(`tile ${shape} ${reps}`, [input(shape, rand(size(shape)))], (t) => tf.tile(t, reps));
+        }
+        await compare('tile int32', [input([4, 3], Int32Array.from({ length: 12 }, (_, i) => i), 'int32')], (t) => tf.tile(t, [2, 3]));
         await compare('addN', [input([5, 7], rand(35)), input([5, 7], rand(35)), input([5, 7], rand(35))], (a, b, c2) => tf.addN([a, b, c2]));
       });
 

@@ -364,20 +364,33 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   if (red == 0) THROW("reduce: empty axis");
   int nt = threads_for(outer * red * inner);
   if (outer < nt) {
-    // Few outer rows: split the inner axis (each slice is its own [1, red, inner'] problem)
-    // or, with inner == 1, split the reduced axis into partial sums.
-    if (inner >= 64 * nt) {
+    // Few outer rows (a reduction over the leading axes, as batch norm's moments are):
+    // threads reduce slices of the reduced axis into partial results, combined after.
+    if (outer * inner * nt <= (1 << 22) && red >= 2 * nt) {
+      const int kop = op == 3 /* mean */ ? 0 /* sum */ : op;
+      std::vector<float> part((size_t)nt * outer * inner);
 #pragma omp parallel num_threads(nt)
       {
         const int t = omp_get_thread_num(), T = omp_get_num_threads();
-        const long j0 = inner * t / T, j1 = inner * (t + 1) / T;
-        std::vector<float> tmpx, tmpy(j1 - j0);
-        for (long o = 0; o < outer; o++) {
-          // gather a strided slice: reduce rows of length (j1-j0) inside the full row
-          const float* base = F32P(X) + o * red * inner + j0;
-          tmpx.resize((size_t)red * (j1 - j0));
-          for (long r = 0; r < red; r++) memcpy(tmpx.data() + r * (j1 - j0), base + r * inner, (j1 - j0) * 4);
-          k.reduce(op, tmpx.data(), F32P(Y) + o * inner + j0, 0, 1, red, j1 - j0);
+        const long r0 = red * t / T, r1 = red * (t + 1) / T;
+        float* dst = part.data() + (size_t)t * outer * inner;
+        for (long o = 0; o < outer; o++)
+          k.reduce(kop, F32P(X) + (o * red + r0) * inner, dst + o * inner, 0, 1, r1 - r0, inner);
+      }
+      float* y = F32P(Y);
+      for (long i = 0; i < outer * inner; i++) {
+        if (kop == 0) {
+          double acc = 0;
+          for (int t = 0; t < nt; t++) acc += part[(size_t)t * outer * inner + i];
+          y[i] = op == 3 ? (float)(acc / (double)red) : (float)acc;
+        } else {
+          float m = part[i];
+          for (int t = 1; t < nt; t++) {
+            const float v = part[(size_t)t * outer * inner + i];
+            if (v != v || m != m) m = v != v ? v : m;
+            else m = kop == 1 ? (v > m ? v : m) : (v < m ? v : m);
+          }
+          y[i] = m;
         }
       }
       return nullptr;
