@@ -7,6 +7,7 @@ import { pack } from '../../src/gans/stabilisers.js';
 import { bceWithLogits } from '../../src/losses/bce.js';
 import { buildStabilisedNetworks, PLAIN_NETS } from '../../src/nets/sn-nets.js';
 import { Rng } from '../../src/train/rng.js';
+import { initializeWeights } from '../../src/nets/init.js';
 import { mnistDataset } from '../../src/data/mnist.js';
 import { createVariant } from '../../src/gans/index.js';
 import { STREAM } from '../../src/gans/types.js';
@@ -63,17 +64,20 @@ test('packing that does not divide the batch is a ConfigError; training keeps th
   v.dispose();
 });
 
-test('packing lets D see mode dropping (Lin et al.\'s argument): on ring8 vs its 4-mode half, a packed D separates far better', () => {
+test('packing lets D see mode dropping (Lin et al.\'s argument): on ring8 vs its 4-mode half, a packed D separates better than any unpacked D can', () => {
   // Per sample the best D is right 75% of the time (real samples on kept modes look fake);
-  // with packs of 4 it is right 1 − 1/32 ≈ 97% (only all-kept real packs fool it).
+  // with packs of 2 it can be right (3/4 + 1)/2 = 87.5% (only real packs with both members
+  // on kept modes fool it); packs of m: 1 − 2^−(m+1).
   const half = gaussianMixture('ring8-half', data.modes.filter((_, i) => i % 2 === 0), data.std);
   const accuracy = (m: number): number => {
-    const { discriminator: D } = buildStabilisedNetworks({ model: 'mlp', dataShape: [2], latentDim: 2, hidden: [64, 64] }, { ...PLAIN_NETS, packing: m });
+    const { generator, discriminator: D } = buildStabilisedNetworks({ model: 'mlp', dataShape: [2], latentDim: 2, hidden: [64, 64] }, { ...PLAIN_NETS, packing: m });
+    generator.dispose();
+    initializeWeights(D, 11, 101);
     const opt = tf.train.adam(3e-3, 0.5);
     const vars = D.trainableWeights.map((w) => w.read() as tf.Variable);
     const rng = new Rng(11);
     const batch = 128;
-    for (let step = 0; step < 600; step++) {
+    for (let step = 0; step < 400; step++) {
       const real = tf.tensor2d(data.sample(batch, rng).x, [batch, 2]);
       const fake = tf.tensor2d(half.sample(batch, rng).x, [batch, 2]);
       const cost = opt.minimize(() => tf.add(bceWithLogits(D.apply(pack(real, m)) as tf.Tensor, 1), bceWithLogits(D.apply(pack(fake, m)) as tf.Tensor, 0)) as tf.Scalar, true, vars);
@@ -92,8 +96,8 @@ test('packing lets D see mode dropping (Lin et al.\'s argument): on ring8 vs its
     return score;
   };
   const single = accuracy(1);
-  const packed = accuracy(4);
-  console.log(`D accuracy: unpacked ${single.toFixed(3)} (optimum 0.75), packs of 4 ${packed.toFixed(3)} (optimum 0.969)`);
+  const packed = accuracy(2);
+  console.log(`D accuracy: unpacked ${single.toFixed(3)} (optimum 0.75), packs of 2 ${packed.toFixed(3)} (optimum 0.875)`);
   assert.ok(single < 0.8, `an unpacked D cannot beat 75%: ${single}`);
-  assert.ok(packed > 0.9, `a packed D sees the missing modes: ${packed}`);
+  assert.ok(packed > 0.85, `a packed D sees the missing modes: ${packed}`);
 });
