@@ -49,6 +49,13 @@ export interface UnconditionalGanOptions {
   name?: string;
 }
 
+/** [N, ...] → [N·m, ...], each sample m times in a row. */
+function repeatEach(x: tf.Tensor, m: number): tf.Tensor {
+  if (m === 1) return x;
+  const [n, ...shape] = x.shape;
+  return tf.reshape(tf.tile(tf.expandDims(x, 1), [1, m, ...shape.map(() => 1)]), [n * m, ...shape]);
+}
+
 /** Look-ahead D steps of the unrolled GAN draw their batches from sub-steps past the real ones. */
 const UNROLL_SUBSTEP = 1000;
 
@@ -153,7 +160,8 @@ export function unconditionalGan(opts: UnconditionalGanOptions): GanVariant {
     },
     generate: (z) => sampler.apply(z, { training: false }) as tf.Tensor,
     samplingGenerator: (): tfl.LayersModel => sampler,
-    discriminate: (x) => tf.tidy(() => D.apply(pack(x, packing), { training: false }) as tf.Tensor),
+    // One score per sample: with packing, D judges a pack of m copies of the sample.
+    discriminate: (x) => tf.tidy(() => D.apply(pack(repeatEach(x, packing), packing), { training: false }) as tf.Tensor),
     dispose() {
       G.dispose();
       D.dispose();

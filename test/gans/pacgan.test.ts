@@ -25,9 +25,13 @@ test('D takes m× the input: [2m] for points, m·c channels for images; G is unc
     const v = createVariant(config({ ...base, options: { packing: m } }, data), data);
     assert.deepEqual(v.models().discriminator.inputs[0].shape, [null, 2 * m]);
     assert.deepEqual(v.models().generator.outputs[0].shape, [null, 2]);
-    const scores = v.discriminate(tf.zeros([16, 2]));
-    assert.deepEqual(scores.shape, [16 / m, 1]);
-    scores.dispose();
+    // discriminate() scores each sample as a pack of m copies of it: one score per sample.
+    const x = tf.tensor2d([[0.5, -1], [2, 3]]);
+    const scores = v.discriminate(x).dataSync();
+    const byHand = (v.models().discriminator.predict(tf.tensor2d([Array(m).fill([0.5, -1]).flat(), Array(m).fill([2, 3]).flat()])) as tf.Tensor).dataSync();
+    assert.equal(scores.length, 2);
+    assert.deepEqual(Array.from(scores), Array.from(byHand));
+    x.dispose();
     v.dispose();
   }
   const mnist = mnistDataset();
