@@ -9,3 +9,7 @@ import './pacgan.js';
 import './lsgan-qi.js';
 import './stacked.js';
 import './cyclegan.js';
+import './conditional.js';
+import './infogan.js';
+import './bigan.js';
+import './semi-supervised.js';

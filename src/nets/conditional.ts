@@ -36,6 +36,11 @@ export interface ConditionalDiscriminatorSpec {
   adversarial?: boolean;
   /** Linear heads on the shared body φ(x), output after the score, in this order. */
   heads?: HeadSpec[];
+  /**
+   * Gaussian noise added in training only, to the input and after each hidden layer of an
+   * MLP body (Salimans et al. 2016 use 0.3 and 0.5 for their semi-supervised MNIST D).
+   */
+  gaussianNoise?: { input: number; hidden: number };
   /** Also output the body's features φ(x), last (feature matching needs them). */
   featuresOutput?: boolean;
   name?: string;
@@ -124,8 +129,14 @@ export function buildConditionalDiscriminator(spec: ConditionalDiscriminatorSpec
     const points = isPoints(dataShape);
     const hidden = spec.hidden ? [...spec.hidden].reverse() : points ? [512, 512, 512] : [512, 256];
     let h = points ? x : (tfl.layers.flatten().apply(x) as tfl.SymbolicTensor);
+    const noise = spec.gaussianNoise;
+    const addNoise = (t: tfl.SymbolicTensor, stddev: number) => (stddev > 0 ? (tfl.layers.gaussianNoise({ stddev }).apply(t) as tfl.SymbolicTensor) : t);
+    if (noise) h = addNoise(h, noise.input);
     if (concat && c) h = concatCondition(h, c);
-    for (const units of hidden) h = act(points ? 'relu' : 'leaky-relu', dense(units, h));
+    for (const units of hidden) {
+      h = act(points ? 'relu' : 'leaky-relu', dense(units, h));
+      if (noise) h = addNoise(h, noise.hidden);
+    }
     phi = h;
   } else if (spec.model === 'dcgan') {
     const channels = [...convPlan(dataShape).channels].reverse();
