@@ -62,7 +62,9 @@ const UNROLL_SUBSTEP = 1000;
 /**
  * The GAN of Goodfellow et al. (2014), Algorithm 1, with a pluggable objective:
  * for k steps, update D on a real minibatch and a fake one; then update G once.
- * Stabilisers compose with it: each is one marked line below.
+ * The stabilisers of config.options (R1, weight decay, packing, DiffAugment, feature
+ * matching, unrolling, EMA) each enter as a few lines of this loop; layer-level ones
+ * (spectral norm, attention, minibatch layers) live in the networks.
  */
 export function unconditionalGan(opts: UnconditionalGanOptions): GanVariant {
   const { generator: G, discriminator: D, latentDim, dataShape } = opts.networks;
