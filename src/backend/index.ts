@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerMissingGradients } from './gradients.js';
 import { registerComposedConvFilterGradient } from './conv-filter.js';
+import { useFusedOptimizers } from '../train/optimizers.js';
 
 export const NODE_BACKENDS = ['tensorflow', 'native', 'wasm', 'cpu'] as const;
 export type NodeBackendName = (typeof NODE_BACKENDS)[number];
@@ -21,6 +22,8 @@ export class BackendError extends Error {
 /** What the native addon module exposes (src/native/index.ts). */
 interface NativeModule {
   registerNativeBackend(): boolean;
+  nativeAdam(lr: number, beta1: number, beta2: number, epsilon?: number): tf.Optimizer;
+  nativeRmsprop(lr: number, decay: number, momentum: number, epsilon?: number): tf.Optimizer;
   nativeInfo(): { built: boolean; isa: string | null; threads: number; reason?: string };
   setNativeThreads(n: number): void;
 }
@@ -109,15 +112,19 @@ export async function initBackend(request: BackendRequest = 'auto', opts: { thre
     if (!(NODE_BACKENDS as readonly string[]).includes(request)) {
       throw new BackendError(`unknown backend '${request}'; choose one of: auto, ${NODE_BACKENDS.join(', ')}`);
     }
+    useFusedOptimizers(null);
     if (!(await available[request]()) || !(await activate(request))) {
       const hint = request === 'tensorflow' ? ' (install @tensorflow/tfjs-node yourself to use it)' : request === 'native' ? ' (the addon did not build; run `npm rebuild gankit` or see `gankit info`)' : '';
       throw new BackendError(`backend '${request}' is not available here${hint}; use --backend auto`);
     }
+    if (request === 'native' && native) useFusedOptimizers({ adam: native.nativeAdam, rmsprop: native.nativeRmsprop });
     return { name: request, reason: 'requested with --backend', notes };
   }
+  useFusedOptimizers(null);
   const tried: string[] = [];
   for (const name of NODE_BACKENDS) {
     if ((await available[name]()) && (await activate(name))) {
+      if (name === 'native' && native) useFusedOptimizers({ adam: native.nativeAdam, rmsprop: native.nativeRmsprop });
       return { name, reason: tried.length ? `fastest available (${tried.join(', ')} unavailable)` : 'fastest available', notes };
     }
     tried.push(name);
