@@ -11,20 +11,24 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'studio');
 const quiet = process.argv.includes('--quiet');
+// Source maps (7 MB) only when asked: the installed package does not need them.
+const sourcemap = process.argv.includes('--sourcemap');
 const started = Date.now();
 
 mkdirSync(join(out, 'wasm'), { recursive: true });
+for (const f of ['main.js.map', 'imagelab-worker.js.map']) rmSync(join(out, f), { force: true });
 
 // 1. The page: index.html, style.css, and main.js bundled from studio/main.ts.
 await build({
-  entryPoints: [join(root, 'studio', 'main.ts')],
+  // The page, and the image lab's training worker (its own bundle: workers load one file).
+  entryPoints: [join(root, 'studio', 'main.ts'), join(root, 'studio', 'imagelab-worker.ts')],
   bundle: true,
   minify: true,
-  sourcemap: 'linked',
+  sourcemap: sourcemap ? 'linked' : false,
   format: 'esm',
   platform: 'browser',
   target: ['chrome110', 'firefox115', 'safari16'],
-  outfile: join(out, 'main.js'),
+  outdir: out,
   legalComments: 'none',
   logLevel: 'warning',
   define: { 'process.env.NODE_ENV': '"production"' },

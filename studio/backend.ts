@@ -20,7 +20,8 @@ export interface BrowserBackendChoice {
 /** The WebGL renderer string, to tell a GPU from a software rasteriser. */
 function webglRenderer(): string | null {
   try {
-    const gl = document.createElement('canvas').getContext('webgl2');
+    const canvas = typeof document !== 'undefined' ? document.createElement('canvas') : new OffscreenCanvas(1, 1);
+    const gl = canvas.getContext('webgl2') as WebGL2RenderingContext | null;
     if (!gl) return null;
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
@@ -53,10 +54,11 @@ async function probe(name: BrowserBackend, forced: boolean): Promise<string | nu
  * in Node, and registers the gradients TF.js lacks (comparison ops, second-order conv).
  * `request` forces one (from ?backend=); it still falls back if that one cannot start.
  */
-export async function initBrowserBackend(request: string | null): Promise<BrowserBackendChoice> {
-  setWasmPaths(new URL('wasm/', document.baseURI).href);
-  const threads = new URLSearchParams(location.search).get('threads');
-  if (threads === '0') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+export async function initBrowserBackend(request: string | null, opts: { wasmThreads?: boolean } = {}): Promise<BrowserBackendChoice> {
+  // The page and its worker both live next to wasm/ (dist/studio/).
+  setWasmPaths(new URL('wasm/', globalThis.location.href).href);
+  const threads = new URLSearchParams(globalThis.location.search).get('threads');
+  if (threads === '0' || opts.wasmThreads === false) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   registerMissingGradients();
   const order: BrowserBackend[] = [...BROWSER_BACKENDS];
   const forced = request !== null && (BROWSER_BACKENDS as readonly string[]).includes(request);

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { initBrowserBackend } from './backend.js';
 import { Lab2D } from './lab2d.js';
 import { ImageLab } from './imagelab.js';
@@ -11,6 +12,8 @@ interface StudioHandle {
   lab2d: Lab2D;
   imageLab: ImageLab;
   runViewer: RunViewer;
+  /** tf.memory().numTensors, for the leak checks. */
+  tensors(): number;
   error?: string;
 }
 
@@ -23,7 +26,7 @@ declare global {
 function selectTab(name: string, imageLab: ImageLab): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>('.tab')) b.classList.toggle('active', b.dataset.tab === name);
   for (const p of document.querySelectorAll<HTMLElement>('.panel')) p.classList.toggle('active', p.id === name);
-  if (name === 'image') void imageLab.start();
+  if (name === 'image') imageLab.start();
   history.replaceState(null, '', `#${name}`);
 }
 
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
   const lab2d = new Lab2D();
   const imageLab = new ImageLab();
   const runViewer = new RunViewer();
-  const handle: StudioHandle = { ready: false, backend: '', lab2d, imageLab, runViewer };
+  const handle: StudioHandle = { ready: false, backend: '', lab2d, imageLab, runViewer, tensors: () => tf.memory().numTensors };
   window.__studio = handle;
   const badge = $('backend');
   try {

@@ -73,6 +73,21 @@ async function canvasHash(page: Page, id: string): Promise<string> {
   return createHash('sha256').update(url).digest('hex');
 }
 
+/** Waits until a canvas's pixels differ from `before`; returns the new hash. */
+async function waitCanvasChange(page: Page, id: string, before: string, timeout = 30_000): Promise<string> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const now = await canvasHash(page, id);
+    if (now !== before) return now;
+    if (Date.now() > end) assert.fail(`#${id} did not change within ${timeout} ms`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function waitStatus(page: Page, re: RegExp, timeout = 60_000): Promise<void> {
+  await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('im-status')?.textContent ?? ''), re.source, { timeout });
+}
+
 async function iteration(page: Page, id: string): Promise<number> {
   return Number(await page.locator(`#${id}`).textContent());
 }
@@ -126,7 +141,7 @@ test('2D lab: training advances, the canvases change, the loss switches mid-run'
   const main0 = await canvasHash(page, 'l2-main');
   const opt0 = await canvasHash(page, 'l2-opt');
   await page.click('#l2-play');
-  const it1 = await waitIteration(page, 'l2-iter', 30);
+  const it1 = await waitIteration(page, 'l2-iter', 15);
   await page.waitForTimeout(300);
   const main1 = await canvasHash(page, 'l2-main');
   assert.notEqual(main1, main0, 'D heat map, fakes and manifold change while training');
@@ -139,7 +154,7 @@ test('2D lab: training advances, the canvases change, the loss switches mid-run'
   await page.waitForFunction(() => /wgan-gp/.test(document.getElementById('l2-status')?.textContent ?? ''));
   const atSwitch = await iteration(page, 'l2-iter');
   assert.ok(atSwitch >= it1, 'the switch does not reset the iteration count');
-  await waitIteration(page, 'l2-iter', atSwitch + 15);
+  await waitIteration(page, 'l2-iter', atSwitch + 8);
   assert.doesNotMatch((await page.locator('#l2-status').getAttribute('class')) ?? '', /error/);
   assert.match((await page.locator('#l2-explain').textContent()) ?? '', /WGAN-GP/);
   assert.match((await page.locator('#l2-heat-label').textContent()) ?? '', /critic score/);
@@ -149,6 +164,11 @@ test('2D lab: training advances, the canvases change, the loss switches mid-run'
   assert.match((await page.locator('#l2-readout').textContent()) ?? '', /^x = \(-?\d\.\d\d, -?\d\.\d\d\): critic score, rescaled = \d\.\d{3} · D\*\(x\) = /);
   await page.screenshot({ path: join(SHOTS, '2d-lab.png'), fullPage: true });
   await page.click('#l2-play'); // pause
+  // No tensor leaks: single steps (train, then measure and draw) keep the count flat.
+  await page.click('#l2-step');
+  const tensors = await page.evaluate(() => window.__studio!.tensors());
+  for (let i = 0; i < 4; i++) await page.click('#l2-step');
+  assert.equal(await page.evaluate(() => window.__studio!.tensors()), tensors, 'tensor count after 4 more steps');
   await closePage(page);
 });
 
@@ -180,38 +200,47 @@ test('narrow window (420 px): no horizontal overflow, canvases fit', async () =>
   await closePage(page);
 });
 
-test('image lab: DCGAN trains a few steps on the bundled digits and the grid changes', async () => {
+test('image lab: DCGAN trains in a worker on the bundled digits; class and code sliders steer G', async () => {
   const page = await openPage(1280, 900, '#image');
-  await page.waitForFunction(() => !(document.getElementById('im-play') as HTMLButtonElement).disabled, null, { timeout: 30_000 });
+  await page.waitForFunction(() => !(document.getElementById('im-play') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
   assert.equal(await page.inputValue('#im-batch'), '16', 'a smaller batch without a GPU backend');
   // A small batch keeps this quick on a shared CPU; the model is the real DCGAN.
   await page.fill('#im-batch', '8');
   await page.dispatchEvent('#im-batch', 'change');
-  await page.waitForFunction(() => /ready: gan on dcgan/.test(document.getElementById('im-status')?.textContent ?? ''));
+  await waitStatus(page, /^ready: gan on dcgan/);
+  // The worker has drawn the first grid once the canvas has its 8×8 size.
+  await page.waitForFunction(() => (document.getElementById('im-grid') as HTMLCanvasElement).width > 224);
+  await page.waitForTimeout(300);
   const grid0 = await canvasHash(page, 'im-grid');
   const interp0 = await canvasHash(page, 'im-interp');
+  const freshTensors = await page.evaluate(() => window.__studio!.imageLab.tensors());
   await page.click('#im-play');
-  await waitIteration(page, 'im-iter', 3, 90_000);
-  await page.click('#im-play'); // pausing redraws the grid from the latest G
-  assert.notEqual(await canvasHash(page, 'im-interp'), interp0, 'the interpolation strip changes as G trains');
+  await waitIteration(page, 'im-iter', 2, 120_000);
+  // The page stays responsive while the worker trains: this click lands between steps.
+  await page.click('#im-play', { timeout: 10_000 });
+  await waitStatus(page, /^paused at step \d+/);
   assert.notEqual(await canvasHash(page, 'im-grid'), grid0, 'the sample grid changes as G trains');
-  assert.doesNotMatch((await page.locator('#im-status').getAttribute('class')) ?? '', /error/);
+  assert.notEqual(await canvasHash(page, 'im-interp'), interp0, 'the interpolation strip changes as G trains');
   await page.screenshot({ path: join(SHOTS, 'image-lab.png'), fullPage: true });
+  await page.click('#im-reset');
+  await waitStatus(page, /^ready: gan on dcgan/);
+  assert.equal(await page.evaluate(() => window.__studio!.imageLab.tensors()), freshTensors, 'a reset frees the trained networks and optimizer state');
 
   // Conditional variant: a class slider appears and steers G(z, y).
   await page.selectOption('#im-variant', 'cgan');
-  await page.waitForFunction(() => /ready: cgan on dcgan/.test(document.getElementById('im-status')?.textContent ?? ''));
+  await waitStatus(page, /^ready: cgan on dcgan/);
   assert.equal(await page.locator('#im-cond').isVisible(), true, 'class slider shown for cgan');
-  const roundRobin = await canvasHash(page, 'im-grid');
+  const roundRobin = await waitCanvasChange(page, 'im-grid', await canvasHash(page, 'im-grid'));
   await page.locator('#im-class').fill('3');
   assert.equal(await page.locator('#im-class-val').textContent(), '3');
-  assert.notEqual(await canvasHash(page, 'im-grid'), roundRobin, 'choosing class 3 redraws G(z, 3)');
+  await waitCanvasChange(page, 'im-grid', roundRobin);
   await page.selectOption('#im-variant', 'infogan');
-  await page.waitForFunction(() => /ready: infogan on dcgan/.test(document.getElementById('im-status')?.textContent ?? ''));
+  await waitStatus(page, /^ready: infogan on dcgan/);
   assert.equal(await page.locator('#im-c1-wrap').isVisible(), true, 'continuous code sliders shown for InfoGAN');
+  await page.waitForTimeout(500);
   const before = await canvasHash(page, 'im-grid');
   await page.locator('#im-c1').fill('1.5');
-  assert.notEqual(await canvasHash(page, 'im-grid'), before, 'moving code c1 redraws G(z, c)');
+  await waitCanvasChange(page, 'im-grid', before);
   await page.screenshot({ path: join(SHOTS, 'image-lab-infogan.png'), fullPage: true });
   await closePage(page);
 });
