@@ -20,3 +20,6 @@ export { evaluateVariant, type Evaluation } from './train/evaluate.js';
 export { readNpy, writeNpy, encodeNpy, decodeNpy, type NpyArray } from './io/npy.js';
 export { imageGrid, pointsPlot } from './io/grid.js';
 export { renderReport } from './io/report.js';
+export * as nn from './nn/index.js';
+export { buildStabilisedGan } from './gans/gan.js';
+export { StabiliserOptionsSchema, parseStabilisers, withTtur, TTUR_OPTIMIZERS, STABILISER_KEYS, type StabiliserOptions } from './gans/stabilisers.js';

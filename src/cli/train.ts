@@ -9,6 +9,7 @@ import { startRun, openRun, trainRun } from '../train/run.js';
 import { checkpointName } from '../train/checkpoint.js';
 import { parseFlags, intFlag, numberFlag, choiceFlag } from './args.js';
 import { UsageError } from './errors.js';
+import { TTUR_OPTIMIZERS } from '../gans/stabilisers.js';
 
 /** The bundled default: DCGAN on the bundled MNIST digits, a few minutes on 2 cores. */
 export const DEFAULT_TRAIN: RunConfigInput = { data: 'mnist', model: 'dcgan', loss: { type: 'non-saturating' }, steps: 1500, batchSize: 64 };
@@ -32,6 +33,9 @@ report.html). With no flags: DCGAN on the bundled MNIST digits.
   --label-smoothing X    one-sided: D's target for real samples (e.g. 0.9)
   --gp-weight X          WGAN-GP's λ (default 10)
   --clip X               WGAN's weight clip c (default 0.01)
+  --ttur                 two time-scale update rule: G Adam(1e-4), D Adam(4e-4), β=(0, 0.9)
+  --option KEY=VALUE     a variant or stabiliser option (repeatable; VALUE is JSON or text),
+                         e.g. --option emaDecay=0.999 --option spectralNorm=true
   --seed N               seed of everything random (default 0)
   --out DIR              run folder (default runs/<data>-<variant>-<loss>-<time>)
   --resume DIR           continue a run from its latest checkpoint (--steps raises its target)
@@ -63,6 +67,8 @@ const FLAGS = {
   'gp-weight': { type: 'string' },
   clip: { type: 'string' },
   seed: { type: 'string' },
+  ttur: { type: 'boolean' },
+  option: { type: 'string', multiple: true },
   out: { type: 'string' },
   resume: { type: 'string' },
   'sample-every': { type: 'string' },
@@ -91,7 +97,7 @@ function defaultOutDir(c: RunConfigInput): string {
 }
 
 /** Merges config file and flags into one config input, flags winning. */
-export function configFromFlags(values: Record<string, string | boolean | undefined>): RunConfigInput {
+export function configFromFlags(values: Record<string, string | boolean | string[] | undefined>): RunConfigInput {
   const str = (k: string) => values[k] as string | undefined;
   const noFlags = ['config', 'data', 'model', 'variant', 'loss'].every((k) => values[k] === undefined);
   const base: RunConfigInput = str('config') ? readConfigFile(str('config') as string) : noFlags ? { ...DEFAULT_TRAIN } : {};
@@ -128,6 +134,27 @@ export function configFromFlags(values: Record<string, string | boolean | undefi
     if (widths.some((w) => !Number.isInteger(w) || w < 1)) throw new UsageError(`--hidden takes positive integers separated by commas, e.g. 128,128; got '${str('hidden')}'`);
     c.hidden = widths;
   }
+  const options = values.option as string[] | undefined;
+  if (options?.length) {
+    c.options = { ...(c.options ?? {}) };
+    for (const kv of options) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--option takes KEY=VALUE, e.g. --option emaDecay=0.999; got '${kv}'`);
+      const raw = kv.slice(eq + 1);
+      let value: unknown = raw;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        // plain text, e.g. --option diffAugment=color,translation
+      }
+      c.options[kv.slice(0, eq)] = value;
+    }
+  }
+  if (values.ttur) {
+    if (values['lr-g'] !== undefined || values['lr-d'] !== undefined) throw new UsageError('--ttur sets both learning rates; drop --lr-g/--lr-d or --ttur');
+    c.optimizerG = { ...TTUR_OPTIMIZERS.optimizerG };
+    c.optimizerD = { ...TTUR_OPTIMIZERS.optimizerD };
+  }
   const lrG = numberFlag('lr-g', str('lr-g'), { positive: true });
   const lrD = numberFlag('lr-d', str('lr-d'), { positive: true });
   if (lrG !== undefined || lrD !== undefined) {
@@ -150,7 +177,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const threads = intFlag('threads', values.threads);
   let run;
   if (values.resume) {
-    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch'].filter((k) => values[k as keyof typeof values] !== undefined);
+    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'ttur'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length) throw new UsageError(`--resume continues a run with its own config; drop --${conflicting.join(', --')} (only --steps may change)`);
     run = await openRun(values.resume, { steps: intFlag('steps', values.steps) });
     if (run.startStep >= run.config.steps) {
@@ -177,8 +204,10 @@ function printBackend(choice: { name: string; reason: string; notes: string[] })
 
 async function finish(run: Awaited<ReturnType<typeof openRun>>, backendName: string, quiet: boolean): Promise<number> {
   const c = run.config;
+  // Variants with their own objective do not read --loss; don't claim one.
+  const loss = ['lsgan-qi', 'cyclegan'].includes(c.variant) ? '' : ` / ${c.loss.type}`;
   console.error(
-    `${run.startStep > 0 ? `resuming ${run.dir} at step ${run.startStep}` : `training into ${run.dir}`}: ${c.variant} / ${c.model} / ${c.loss.type} on ${c.data}, ${c.steps} steps, batch ${c.batchSize}, k=${c.criticSteps}, seed ${c.seed}`,
+    `${run.startStep > 0 ? `resuming ${run.dir} at step ${run.startStep}` : `training into ${run.dir}`}: ${c.variant} / ${c.model}${loss} on ${c.data}, ${c.steps} steps, batch ${c.batchSize}, k=${c.criticSteps}, seed ${c.seed}`,
   );
   const result = await trainRun(run, { quiet, backendName });
   if (result.diverged) {
