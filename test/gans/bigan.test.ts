@@ -49,7 +49,7 @@ function reconstruction(v: EncoderVariant, data: Dataset, n = 500): Reconstructi
   return { reconstructed, random, sameBlob };
 }
 
-test('bigan: after training, G(E(x)) is much closer to x than G of a random z', () => {
+test('bigan: after training, G(E(x)) is much closer to x than G of a random z', (t) => {
   const data = twoBlobs();
   const steps = 1000;
   const config = resolveConfig(
@@ -68,6 +68,7 @@ test('bigan: after training, G(E(x)) is much closer to x than G of a random z', 
   for (let step = 1; step < steps; step++) v.trainIteration(context(step, data, 64, 1));
   assert.equal(tf.memory().numTensors, tensors, 'training leaked tensors');
   const r = reconstruction(v, data);
+  t.diagnostic(`untrained ${JSON.stringify(untrained)}; trained ${JSON.stringify(r)}`);
   assert.ok(r.reconstructed < 0.5 * r.random, `‖G(E(x)) − x‖ = ${r.reconstructed} vs ‖G(z) − x‖ = ${r.random}`);
   assert.ok(r.sameBlob > 0.85, `only ${r.sameBlob} of reconstructions stay in their blob`);
   v.dispose();

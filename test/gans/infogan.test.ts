@@ -61,22 +61,24 @@ function modesPerCode(v: InfoGanVariant, n = 200): { dominant: number[]; purity:
   return { dominant, purity };
 }
 
-test('infogan on ring8: the 8 values of the categorical code land on at least 6 distinct modes', () => {
+test('infogan on ring8: the 8 values of the categorical code land on at least 6 distinct modes', (t) => {
   const { v, leaked } = trainRing8(1);
   assert.equal(leaked, 0, 'training leaked tensors');
   const { dominant, purity } = modesPerCode(v);
   const distinct = new Set(dominant).size;
+  t.diagnostic(`code value → dominant mode: ${dominant}; purity ${purity}`);
   assert.ok(distinct >= 6, `code values map to only ${distinct} distinct modes: ${dominant}`);
   const meanPurity = purity.reduce((a, b) => a + b, 0) / 8;
   assert.ok(meanPurity > 0.8, `samples of one code value scatter over modes (purity ${meanPurity})`);
   v.dispose();
 });
 
-test('infogan: without the mutual-information term (λ = 0) the code does not pick modes', () => {
+test('infogan: without the mutual-information term (λ = 0) the code does not pick modes', (t) => {
   // The control: same seed, nets and steps; only λ differs. G is then free to ignore c.
   const { v } = trainRing8(0);
   const { dominant, purity } = modesPerCode(v);
   const meanPurity = purity.reduce((a, b) => a + b, 0) / 8;
+  t.diagnostic(`λ = 0: code value → dominant mode: ${dominant}; mean purity ${meanPurity}`);
   assert.ok(meanPurity < 0.6, `with λ = 0 code values still look like modes (purity ${meanPurity}, modes ${dominant})`);
   v.dispose();
 });
