@@ -250,9 +250,10 @@ export function lineChart(
  * Draws N images (h×w, grayscale or RGB in [0, 1]) as a cols-wide grid, each pixel
  * `scale`×`scale`, so the browser's smooth resize to the shown size keeps cells even.
  */
-export function drawImageGrid(canvas: HTMLCanvasElement, pixels: Float32Array, n: number, h: number, w: number, cols: number, channels = 1, scale = 4): void {
+export function drawImageGrid(canvas: HTMLCanvasElement, pixels: Float32Array, n: number, h: number, w: number, cols: number, channels = 1, scale = 2): void {
   const rows = Math.ceil(n / cols);
-  const pad = 1;
+  // Gutters of 2 source pixels survive the browser's downscale as even lines.
+  const pad = 2;
   const W = cols * (w + pad) + pad;
   const H = rows * (h + pad) + pad;
   const img = new ImageData(W, H);
