@@ -7,6 +7,7 @@ import { createOptimizer } from '../train/optimizers.js';
 import { lossByName } from '../losses/index.js';
 import { initializeWeights } from '../nets/init.js';
 import { PixelNorm } from '../nn/pixel-norm.js';
+import { GrowthClock } from '../nets/progressive.js';
 import { applyTraining, latentBatch, realBatch, takeScalar, trainableVariables } from './common.js';
 import { registerVariant } from './registry.js';
 import type { GanVariant, IterationContext, IterationLogs } from './types.js';
@@ -40,6 +41,8 @@ interface StackedNetworks {
   fineG: tfl.LayersModel;
   /** z → fine image: both generators, the model that samples and is checkpointed. */
   stack: tfl.LayersModel;
+  /** The step trained to, kept in the stack's weights so a checkpoint knows its stage. */
+  clock: GrowthClock;
   coarseD: tfl.LayersModel;
   fineD: tfl.LayersModel;
 }
@@ -79,7 +82,8 @@ function buildStackedNetworks(latentDim: number, shape: readonly number[], filte
   const fineG = tfl.model({ inputs: coarseIn, outputs: fineOut, name: 'generator_fine' });
 
   const zIn = tfl.input({ shape: [latentDim], name: 'z' });
-  const stack = tfl.model({ inputs: zIn, outputs: fineG.apply(coarseG.apply(zIn)) as tfl.SymbolicTensor, name: 'generator' });
+  const clock = new GrowthClock({ name: 'stage_clock' });
+  const stack = tfl.model({ inputs: zIn, outputs: fineG.apply(coarseG.apply(clock.apply(zIn))) as tfl.SymbolicTensor, name: 'generator' });
 
   const critic = (name: string, inputShape: number[], strides: number[]) =>
     tfl.sequential({
@@ -95,7 +99,7 @@ function buildStackedNetworks(latentDim: number, shape: readonly number[], filte
     });
   const coarseD = critic('discriminator_coarse', coarseShape, [2]);
   const fineD = critic('discriminator_fine', [h, w, 2 * c], [2, 2]);
-  return { coarseG, fineG, stack, coarseD, fineD };
+  return { coarseG, fineG, stack, clock, coarseD, fineD };
 }
 
 /**
@@ -210,9 +214,6 @@ export function buildStackedGan(config: RunConfig, data: Dataset): GanVariant {
     return logs;
   }
 
-  // The last step trained, for choosing what generate() shows; past the schedule until a step runs.
-  let currentStep = opts.coarseSteps + opts.fineSteps;
-
   return {
     name: 'stacked',
     latentDim: config.latentDim,
@@ -221,7 +222,7 @@ export function buildStackedGan(config: RunConfig, data: Dataset): GanVariant {
     optimizers: () => ({ generator_coarse: opt.coarseG, generator_fine: opt.fineG, discriminator_coarse: opt.coarseD, discriminator: opt.fineD }),
     trainIteration(ctx) {
       const stage = stackedStageAt(ctx.step, opts);
-      currentStep = ctx.step;
+      net.clock.step = ctx.step;
       let logs: IterationLogs = {};
       for (let k = 0; k < config.criticSteps; k++) logs = { ...logs, ...discriminatorSteps(ctx, stage, k) };
       return { ...logs, ...generatorStep(ctx, stage), stage: stage === 'coarse' ? 1 : stage === 'fine' ? 2 : 3 };
@@ -230,7 +231,7 @@ export function buildStackedGan(config: RunConfig, data: Dataset): GanVariant {
     generate(zIn) {
       return tf.tidy(() => {
         const coarse = net.coarseG.apply(zIn, { training: false }) as tf.Tensor;
-        return stackedStageAt(currentStep, opts) === 'coarse' ? upscale(coarse) : (net.fineG.apply(coarse, { training: false }) as tf.Tensor);
+        return stackedStageAt(net.clock.step, opts) === 'coarse' ? upscale(coarse) : (net.fineG.apply(coarse, { training: false }) as tf.Tensor);
       });
     },
     samplingGenerator: (): tfl.LayersModel => net.stack,

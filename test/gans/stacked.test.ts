@@ -64,10 +64,19 @@ test('stages train one by one, then jointly: exactly the scheduled networks chan
   };
   const one = runStage(0, 3);
   assert.deepEqual(one, { stages: [1], moved: { coarseG: true, fineG: false, coarseD: true, fineD: false } });
+  // While only stage 1 has trained, samples are its 14×14 images upscaled (constant 2×2 blocks).
+  const blocky = () =>
+    tf.tidy(() => {
+      const x = gan.generate(tf.randomNormal([2, 16], 0, 1, 'float32', 4) as tf.Tensor2D);
+      const pooled = tf.image.resizeNearestNeighbor(tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'), [28, 28]);
+      return tf.max(tf.abs(tf.sub(x, pooled))).dataSync()[0] < 1e-6;
+    });
+  assert.equal(blocky(), true);
   const two = runStage(3, 6);
   assert.deepEqual(two, { stages: [2], moved: { coarseG: false, fineG: true, coarseD: false, fineD: true } });
   const joint = runStage(6, 9);
   assert.deepEqual(joint, { stages: [3], moved: { coarseG: true, fineG: true, coarseD: true, fineD: true } });
+  assert.equal(blocky(), false, 'after stage 2 has trained, samples are the refined 28×28 images');
 
   // The sampler is the whole stack: z → 28×28, and it round-trips through the Layers format.
   const z = tf.randomNormal([4, 16], 0, 1, 'float32', 1) as tf.Tensor2D;
@@ -80,6 +89,9 @@ test('stages train one by one, then jointly: exactly the scheduled networks chan
   }));
   assert.ok(saved);
   const restored = await tfl.loadLayersModel(tf.io.fromMemory(saved));
+  // The checkpoint knows how far training got (the stage clock is one of its weights).
+  const clockStep = restored.getLayer('stage_clock').getWeights()[0].dataSync()[0];
+  assert.equal(clockStep, 8);
   const again = restored.predict(z) as tf.Tensor;
   assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(again, samples))).dataSync()[0]) < 1e-5);
   tf.dispose([z, samples, again]);
