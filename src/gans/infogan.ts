@@ -95,6 +95,8 @@ export function infoLoss(layout: CodeLayout, q: tf.Tensor, c: tf.Tensor): { cate
 
 export interface InfoGanVariant extends GanVariant {
   readonly codes: CodeLayout;
+  /** Values of the first categorical code (what `--label` picks); 0 when there is none. */
+  readonly numClasses: number;
   /** G(z, c) for chosen codes (latentDim is the noise z alone, without the codes). */
   generateWithCodes(z: tf.Tensor2D, codes: CodeValues): tf.Tensor;
   /** Q's outputs on x: categorical code logits, then continuous code means. */
@@ -198,6 +200,7 @@ export function infoGan(p: InfoGanParts): InfoGanVariant {
     latentDim,
     dataShape,
     codes,
+    numClasses: codes.categorical[0] ?? 0,
     models: () => ({ generator: G, discriminator: D }),
     optimizers: () => ({ generator: p.optimizerG, discriminator: p.optimizerD }),
     trainIteration(ctx) {
@@ -207,14 +210,16 @@ export function infoGan(p: InfoGanParts): InfoGanVariant {
     },
     /**
      * Labels set the first categorical code (so `sample --label K` draws code value K); the
-     * other categorical codes go round-robin and the continuous codes sit at 0.
+     * other categorical codes go round-robin and the continuous codes sit at 0. Labels past
+     * the code's size wrap around, so a grid drawn with the data's classes still works when
+     * the code has another size.
      */
     generate(z, labels) {
       const n = z.shape[0];
       if (labels && labels.shape[0] !== n) throw new ConfigError(`got ${labels.shape[0]} labels for ${n} latent vectors; pass one label per sample`);
       if (labels && codes.categorical.length === 0) throw new ConfigError('this InfoGAN has no categorical code for --label to set; train it with options.categoricalCodes');
       const categorical = codes.categorical.map((size, j) =>
-        j === 0 && labels ? Int32Array.from(labels.dataSync()) : roundRobinLabels(n, size),
+        j === 0 && labels ? Int32Array.from(labels.dataSync(), (y) => ((y % size) + size) % size) : roundRobinLabels(n, size),
       );
       return generateWithCodes(z, { categorical, continuous: new Float32Array(n * codes.continuous) });
     },

@@ -57,7 +57,9 @@ export function softmaxCrossEntropy(logits: tf.Tensor, oneHot: tf.Tensor): tf.Sc
 
 /** Share of rows whose arg-max logit is the label. */
 export function accuracy(logits: tf.Tensor, labels: Int32Array): number {
-  const predicted = tf.tidy(() => tf.argMax(logits, -1)).dataSync() as Int32Array;
+  const argMax = tf.argMax(logits, -1);
+  const predicted = argMax.dataSync();
+  argMax.dispose();
   let right = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) right++;
   return right / Math.max(1, labels.length);
