@@ -12,6 +12,7 @@ import { buildConditionalDiscriminator, buildConditionalGenerator } from '../net
 import { lossByName } from '../losses/index.js';
 import type { AdversarialLoss } from '../losses/types.js';
 import { accuracy, oneHotLabels, softmaxCrossEntropy } from '../nn/label-embedding.js';
+import { seedNoise } from '../nn/seeded-noise.js';
 import { applyTraining, latentBatch, realBatch, takeScalar, trainableVariables } from './common.js';
 import { registerVariant } from './registry.js';
 import { STREAM, type GanVariant, type IterationContext, type IterationLogs } from './types.js';
@@ -38,6 +39,7 @@ export type SemiSupervisedOptions = z.output<typeof SemiSupervisedOptionsSchema>
 /** The randomness stream the labelled subset is drawn from (once, from the run seed). */
 const LABELLED_STREAM = 200;
 const ACCURACY_STREAM = 201;
+const NOISE_STREAM = 202;
 
 /** A fixed labelled subset: row-major samples and their labels. */
 export interface LabelledSet {
@@ -199,6 +201,8 @@ export function semiSupervisedGan(p: SemiSupervisedParts): ClassifierVariant {
     models: () => ({ generator: G, discriminator: D }),
     optimizers: () => ({ generator: p.optimizerG, discriminator: p.optimizerD }),
     trainIteration(ctx) {
+      // D's Gaussian noise layers draw from this step's stream, so the run is reproducible.
+      seedNoise(ctx.rng(NOISE_STREAM, 0).int(0x7fffffff));
       const logs = discriminatorStep(ctx);
       // With no unsupervised term G cannot influence the classifier: skip its update.
       if (p.unsupervisedWeight > 0) Object.assign(logs, generatorStep(ctx));

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { NetworkError, type ModelName } from './types.js';
 import { concatCondition, conditionInput, projectionTerm } from '../nn/label-embedding.js';
+import { SeededGaussianNoise } from '../nn/seeded-noise.js';
 
 /**
  * Networks with extra inputs and outputs, built with the tfjs-layers functional API so
@@ -39,6 +40,7 @@ export interface ConditionalDiscriminatorSpec {
   /**
    * Gaussian noise added in training only, to the input and after each hidden layer of an
    * MLP body (Salimans et al. 2016 use 0.3 and 0.5 for their semi-supervised MNIST D).
+   * Seeded through seedNoise() (src/nn/seeded-noise.ts), so runs stay reproducible.
    */
   gaussianNoise?: { input: number; hidden: number };
   /** Also output the body's features φ(x), last (feature matching needs them). */
@@ -130,7 +132,7 @@ export function buildConditionalDiscriminator(spec: ConditionalDiscriminatorSpec
     const hidden = spec.hidden ? [...spec.hidden].reverse() : points ? [512, 512, 512] : [512, 256];
     let h = points ? x : (tfl.layers.flatten().apply(x) as tfl.SymbolicTensor);
     const noise = spec.gaussianNoise;
-    const addNoise = (t: tfl.SymbolicTensor, stddev: number) => (stddev > 0 ? (tfl.layers.gaussianNoise({ stddev }).apply(t) as tfl.SymbolicTensor) : t);
+    const addNoise = (t: tfl.SymbolicTensor, stddev: number) => (stddev > 0 ? (new SeededGaussianNoise({ stddev }).apply(t) as tfl.SymbolicTensor) : t);
     if (noise) h = addNoise(h, noise.input);
     if (concat && c) h = concatCondition(h, c);
     for (const units of hidden) {

@@ -164,3 +164,24 @@ test('registry builds all three; dcgan-shaped models train on 28×28 digits with
     v.dispose();
   }
 });
+
+test('configs of the conditional and inference variants resolve and build their variant', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { loadDataset } = await import('../../src/data/index.js');
+  await import('../../src/gans/all.js');
+  const expected: Record<string, string> = {
+    'cgan-ring8': 'discriminator,generator', 'cgan-mnist': 'discriminator,generator', 'acgan-ring8': 'discriminator,generator',
+    'acgan-mnist': 'discriminator,generator', 'projection-ring8': 'discriminator,generator', 'projection-mnist': 'discriminator,generator',
+    'infogan-ring8': 'discriminator,generator', 'infogan-mnist': 'discriminator,generator', 'bigan-gauss1': 'discriminator,encoder,generator',
+    'bigan-mnist': 'discriminator,encoder,generator', 'ssgan-mnist': 'discriminator,generator',
+  };
+  for (const [name, models] of Object.entries(expected)) {
+    const input = JSON.parse(readFileSync(`configs/${name}.json`, 'utf8')) as Parameters<typeof resolveConfig>[0];
+    const data = loadDataset(input.data ?? 'mnist');
+    const config = resolveConfig(input, data.kind);
+    const v = createVariant(config, data);
+    assert.equal(v.name, config.variant, name);
+    assert.equal(Object.keys(v.models()).sort().join(','), models, name);
+    v.dispose();
+  }
+});
