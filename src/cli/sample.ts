@@ -55,8 +55,10 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const run = await openRun(values.run, { step: intFlag('step', values.step, 0) });
   if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
   const label = intFlag('label', values.label, 0);
-  if (label !== undefined && (!run.data.numClasses || label >= run.data.numClasses)) {
-    throw new UsageError(`--label ${label} is out of range: ${run.data.name} has ${run.data.numClasses ?? 0} classes`);
+  if (label !== undefined) {
+    const k = run.variant.numClasses;
+    if (!k) throw new UsageError(`--label needs a conditional variant (cgan, acgan, projection, infogan); this run is '${run.config.variant}'`);
+    if (label >= k) throw new UsageError(`--label ${label} is out of range: this ${run.config.variant} run has ${k} classes (0–${k - 1})`);
   }
   const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label });
   if (ext === '.npy') {

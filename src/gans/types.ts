@@ -36,6 +36,8 @@ export interface GanVariant {
   readonly name: string;
   readonly latentDim: number;
   readonly dataShape: readonly number[];
+  /** How many classes (or categorical code values) generate() accepts as labels; absent when it takes none. */
+  readonly numClasses?: number;
   /** Every model to checkpoint, by file-safe name (`generator`, `discriminator`, ...). */
   models(): Record<string, tfl.LayersModel>;
   /** Every optimizer to checkpoint, by name. */

@@ -15,11 +15,11 @@ export interface Samples {
 /**
  * Draws n samples from the variant's sampling generator. The latent draws come from
  * (seed, stream) so the same call gives the same samples: the fixed-noise grids of a run
- * are comparable across steps. Labels, when the data has classes, cycle 0..K−1.
+ * are comparable across steps. Labels, for variants that take them, cycle 0..K−1.
  */
 export function drawSamples(
   variant: GanVariant,
-  data: Pick<Dataset, 'kind' | 'numClasses'>,
+  data: Pick<Dataset, 'kind'>,
   n: number,
   opts: { seed: number; stream?: number; label?: number; batch?: number },
 ): Samples {
@@ -35,14 +35,15 @@ export function drawSamples(
     });
     return { kind: data.kind, shape: [n, ...variant.dataShape], data: values };
   }
-  const labels = data.numClasses ? new Int32Array(n) : undefined;
+  const numClasses = variant.numClasses;
+  const labels = numClasses ? new Int32Array(n) : undefined;
   for (let start = 0; start < n; start += batch) {
     const m = Math.min(batch, n - start);
     const z = rng.normals(m * variant.latentDim);
     let lab: Int32Array | undefined;
-    if (labels && data.numClasses) {
+    if (labels && numClasses) {
       lab = new Int32Array(m);
-      for (let i = 0; i < m; i++) lab[i] = opts.label ?? (start + i) % data.numClasses;
+      for (let i = 0; i < m; i++) lab[i] = opts.label ?? (start + i) % numClasses;
       labels.set(lab, start);
     }
     const values = tf.tidy(() => {
