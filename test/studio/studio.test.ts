@@ -74,7 +74,7 @@ async function canvasHash(page: Page, id: string): Promise<string> {
 }
 
 /** Waits until a canvas's pixels differ from `before`; returns the new hash. */
-async function waitCanvasChange(page: Page, id: string, before: string, timeout = 30_000): Promise<string> {
+async function waitCanvasChange(page: Page, id: string, before: string, timeout = 90_000): Promise<string> {
   const end = Date.now() + timeout;
   for (;;) {
     const now = await canvasHash(page, id);
