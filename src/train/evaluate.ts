@@ -20,7 +20,8 @@ export function evaluateMixtureSamples(samples: Samples, data: MixtureDataset): 
     modes_captured: m.modesCaptured,
     modes_total: m.numModes,
     high_quality_share: m.highQualityShare,
-    reverse_kl: m.reverseKL,
+    // With no high-quality sample the mode histogram is empty and KL is undefined, not 0.
+    reverse_kl: m.modesCaptured === 0 ? 'undefined (no high-quality sample)' : m.reverseKL,
   };
 }
 
