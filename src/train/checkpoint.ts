@@ -80,6 +80,8 @@ export function loadWeightsInto(model: tfl.LayersModel, dir: string): void {
 async function saveOptimizer(opt: tf.Optimizer, path: string): Promise<void> {
   const weights = await opt.getWeights();
   const { data, specs } = await tf.io.encodeWeights(weights);
+  // getWeights() returns the optimizer's variables plus a fresh scalar of its step count.
+  for (const w of weights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
   writeFileSync(`${path}.bin`, new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
   writeFileSync(`${path}.json`, JSON.stringify(specs));
 }

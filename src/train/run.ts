@@ -151,6 +151,7 @@ export async function trainRun(run: RunHandle, opts: TrainRunOptions = {}): Prom
   } finally {
     progress.done();
   }
+  // Measured before the evaluation, which loads (and keeps) the feature classifier.
   const leaked = baselineTensors === null ? 0 : tf.memory().numTensors - baselineTensors;
   const notes: string[] = [];
   if (diverged) {
