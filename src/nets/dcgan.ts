@@ -12,21 +12,27 @@ function batchNorm(): tfl.layers.Layer {
  * 4×4×512 → 8×8×256 → 16×16×128 → 32×32×c). Every conv is k4 s2 p1 ('same' in NHWC),
  * with bias, BN after each hidden layer of G and after every D conv but the first.
  */
+/** The layer plan both DCGAN builders share: G's first spatial size and channel widths. */
+export interface DcganPlan {
+  dataShape: [number, number, number];
+  /** Side of G's first feature map (7 for 28×28, 4 for 32×32). */
+  start: number;
+  /** G's channels from the first feature map down (D uses them reversed). */
+  gChannels: number[];
+}
+
+/** Checks the data shape and returns the DCGAN plan for it. */
+export function dcganPlan(shape: readonly number[]): DcganPlan {
+  if (shape.length !== 3) throw new NetworkError(`dcgan needs image data; got samples of shape [${shape}] (use --model mlp for points)`);
+  const [h, w, c] = shape;
+  if (h === 28 && w === 28) return { dataShape: [h, w, c], start: 7, gChannels: [128, 64] };
+  if (h === 32 && w === 32) return { dataShape: [h, w, c], start: 4, gChannels: [512, 256, 128] };
+  throw new NetworkError(`dcgan supports 28×28 and 32×32 images; got ${h}×${w} (resize the data or use --model mlp)`);
+}
+
 export function buildDcgan(spec: NetworkSpec): GanNetworks {
-  const dataShape = [...spec.dataShape];
-  if (dataShape.length !== 3) throw new NetworkError(`dcgan needs image data; got samples of shape [${dataShape}] (use --model mlp for points)`);
-  const [h, w, c] = dataShape;
-  let start: number;
-  let gChannels: number[];
-  if (h === 28 && w === 28) {
-    start = 7;
-    gChannels = [128, 64];
-  } else if (h === 32 && w === 32) {
-    start = 4;
-    gChannels = [512, 256, 128];
-  } else {
-    throw new NetworkError(`dcgan supports 28×28 and 32×32 images; got ${h}×${w} (resize the data or use --model mlp)`);
-  }
+  const { dataShape, start, gChannels } = dcganPlan(spec.dataShape);
+  const c = dataShape[2];
   const useBn = spec.batchNorm ?? true;
 
   const generator = tfl.sequential({ name: 'generator' });

@@ -5,6 +5,14 @@ function act(kind: 'relu' | 'leaky-relu'): tfl.layers.Layer {
   return kind === 'relu' ? tfl.layers.reLU() : tfl.layers.leakyReLU({ alpha: 0.2 });
 }
 
+/** Hidden widths of G and D: the reference workloads' unless the spec gives its own. */
+export function mlpWidths(spec: NetworkSpec): { gHidden: number[]; dHidden: number[] } {
+  const isPoints = spec.dataShape.length === 1;
+  const gHidden = spec.hidden ?? (isPoints ? [512, 512, 512] : [256, 512, 1024]);
+  const dHidden = spec.discriminatorHidden ?? (spec.hidden ? [...spec.hidden].reverse() : isPoints ? [512, 512, 512] : [512, 256]);
+  return { gHidden, dHidden };
+}
+
 /**
  * Fully connected G and D. Defaults follow the reference workloads (WORKLOADS.md):
  * points: 2→512→512→512→2 with ReLU (wgangp-toy); images: 100→256→512→1024→784 with
@@ -15,8 +23,7 @@ export function buildMlp(spec: NetworkSpec): GanNetworks {
   const isPoints = dataShape.length === 1;
   const dataSize = dataShape.reduce((a, b) => a * b, 1);
   const activation = spec.activation ?? (isPoints ? 'relu' : 'leaky-relu');
-  const gHidden = spec.hidden ?? (isPoints ? [512, 512, 512] : [256, 512, 1024]);
-  const dHidden = spec.discriminatorHidden ?? (spec.hidden ? [...spec.hidden].reverse() : isPoints ? [512, 512, 512] : [512, 256]);
+  const { gHidden, dHidden } = mlpWidths(spec);
 
   const generator = tfl.sequential({ name: 'generator' });
   gHidden.forEach((units, i) => {

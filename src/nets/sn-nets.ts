@@ -1,5 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { NetworkError, type GanNetworks, type NetworkSpec } from './types.js';
+import { dcganPlan } from './dcgan.js';
+import { mlpWidths } from './mlp.js';
 import { SpectralConv2D, SpectralDense } from '../nn/spectral-norm.js';
 import { SelfAttention2D } from '../nn/self-attention.js';
 import { MinibatchStddev } from '../nn/minibatch-stddev.js';
@@ -65,8 +67,7 @@ function buildMlpStabilised(spec: NetworkSpec, opts: StabilisedNetOptions): GanN
   const isPoints = dataShape.length === 1;
   const dataSize = dataShape.reduce((a, b) => a * b, 1);
   const activation = spec.activation ?? (isPoints ? 'relu' : 'leaky-relu');
-  const gHidden = spec.hidden ?? (isPoints ? [512, 512, 512] : [256, 512, 1024]);
-  const dHidden = spec.discriminatorHidden ?? (spec.hidden ? [...spec.hidden].reverse() : isPoints ? [512, 512, 512] : [512, 256]);
+  const { gHidden, dHidden } = mlpWidths(spec);
   const snG = opts.spectralNorm === 'both';
   const snD = opts.spectralNorm !== 'none';
 
@@ -90,20 +91,8 @@ function buildMlpStabilised(spec: NetworkSpec, opts: StabilisedNetOptions): GanN
 }
 
 function buildDcganStabilised(spec: NetworkSpec, opts: StabilisedNetOptions): GanNetworks {
-  const dataShape = [...spec.dataShape];
-  if (dataShape.length !== 3) throw new NetworkError(`dcgan needs image data; got samples of shape [${dataShape}] (use --model mlp for points)`);
-  const [h, w, c] = dataShape;
-  let start: number;
-  let gChannels: number[];
-  if (h === 28 && w === 28) {
-    start = 7;
-    gChannels = [128, 64];
-  } else if (h === 32 && w === 32) {
-    start = 4;
-    gChannels = [512, 256, 128];
-  } else {
-    throw new NetworkError(`dcgan supports 28×28 and 32×32 images; got ${h}×${w} (resize the data or use --model mlp)`);
-  }
+  const { dataShape, start, gChannels } = dcganPlan(spec.dataShape);
+  const c = dataShape[2];
   const snG = opts.spectralNorm === 'both';
   const snD = opts.spectralNorm !== 'none';
   const attnG = opts.selfAttention === 'generator' || opts.selfAttention === 'both';
