@@ -9,10 +9,44 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { Binary, NO_ACTIVATION, Reduce, Unary, type NativeAddon } from './addon.js';
 import { loadAddon } from './load.js';
+import { BufferPool } from './pool.js';
 
 export const NATIVE_BACKEND = 'native';
 
-type Backend = MathBackendCPU;
+type DataId = object;
+type BackendValues = Float32Array | Int32Array | Uint8Array | Uint8Array[];
+
+/**
+ * The cpu backend with a pool of output buffers (see pool.ts): arrays stored as tensor
+ * data are adopted by the pool, arrays read out escape it, deleted data returns to it.
+ */
+export class NativeBackend extends MathBackendCPU {
+  readonly pool = new BufferPool();
+
+  override write(values: BackendValues, shape: number[], dtype: tf.DataType): DataId {
+    this.pool.adopt(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: tf.DataType, refCount: number): void {
+    this.pool.adopt(values);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    if (this.data.has(dataId)) this.pool.escape(this.data.get(dataId).values);
+    return super.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const disposed = super.disposeData(dataId, force);
+    if (disposed && values !== undefined && !this.data.has(dataId)) this.pool.release(values);
+    return disposed;
+  }
+}
+
+type Backend = NativeBackend;
 interface Args {
   inputs: NamedTensorInfoMap;
   backend: Backend;
@@ -104,7 +138,7 @@ function matmulKernel(addon: NativeAddon, fused: boolean): KernelFunc {
     const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
     const batch = Math.max(batchA, batchB);
     if (util.sizeFromShape(outer) !== batch) return fallback(args);
-    const out = new Float32Array(batch * m * n);
+    const out = backend.pool.alloc(batch * m * n);
     addon.matmul(av, bv, out, batch, m, n, k, transposeA, transposeB,
       batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n, biasv, act, alpha);
     return output(backend, [...outer, m, n], out);
@@ -154,7 +188,7 @@ function conv2dKernel(addon: NativeAddon, fused: boolean): KernelFunc {
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
       attrs!.strides as number | [number, number], (attrs!.dilations as number | [number, number] | undefined) ?? 1,
       attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
-    const out = new Float32Array(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+    const out = backend.pool.alloc(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
     addon.conv2d(xv, wv, out, convDims(info), biasv, act, alpha);
     return output(backend, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], out);
   };
@@ -172,7 +206,7 @@ function conv2dBackpropInputKernel(addon: NativeAddon): KernelFunc {
       inputShape, filter.shape as [number, number, number, number], attrs!.strides as number | [number, number], 1,
       attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
     if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return fallback(args);
-    const out = new Float32Array(util.sizeFromShape(inputShape));
+    const out = backend.pool.alloc(util.sizeFromShape(inputShape));
     addon.conv2dBackpropInput(dyv, wv, out, convDims(info));
     return output(backend, [...inputShape], out);
   };
@@ -190,7 +224,7 @@ function conv2dBackpropFilterKernel(addon: NativeAddon): KernelFunc {
       x.shape as [number, number, number, number], filterShape, attrs!.strides as number | [number, number], 1,
       attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
     if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return fallback(args);
-    const out = new Float32Array(util.sizeFromShape(filterShape));
+    const out = backend.pool.alloc(util.sizeFromShape(filterShape));
     addon.conv2dBackpropFilter(xv, dyv, out, convDims(info));
     return output(backend, [...filterShape], out);
   };
@@ -206,7 +240,7 @@ function unaryKernel(addon: NativeAddon, name: string, op: Unary, alphaAttr?: st
     const xv = f32(backend, x);
     if (xv === null) return fallback(args);
     const alpha = alphaAttr ? Number(attrs?.[alphaAttr] ?? (op === Unary.Step ? 0 : 0.2)) : 0;
-    const out = new Float32Array(xv.length);
+    const out = backend.pool.alloc(xv.length);
     addon.unary(op, xv, out, alpha);
     return output(backend, x.shape.slice(), out);
   };
@@ -269,7 +303,7 @@ function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc 
     const bc = broadcast(a.shape, b.shape);
     if (bc.shape.length > 8) return fallback(args);
     const size = util.sizeFromShape(bc.outShape);
-    const out = compare ? new Uint8Array(size) : new Float32Array(size);
+    const out = compare ? new Uint8Array(size) : backend.pool.alloc(size);
     addon.binary(op, av, bv, out, bc.shape, bc.aStrides, bc.bStrides);
     return output(backend, bc.outShape, out, compare ? 'bool' : 'float32');
   };
@@ -285,7 +319,7 @@ function selectKernel(addon: NativeAddon): KernelFunc {
     const sameShape = util.arraysEqual(c.shape, t.shape);
     const rowSelect = c.shape.length === 1 && t.shape.length > 1 && c.shape[0] === t.shape[0];
     if (!sameShape && !rowSelect) return fallback(args);
-    const out = new Float32Array(tv.length);
+    const out = backend.pool.alloc(tv.length);
     addon.select(cv, tv, ev, out, sameShape ? 1 : tv.length / cv.length);
     return output(backend, t.shape.slice(), out);
   };
@@ -301,7 +335,7 @@ function addNKernel(addon: NativeAddon): KernelFunc {
         tensors.some((t) => !util.arraysEqual(t.shape, tensors[0].shape))) {
       return fallback(args);
     }
-    const out = new Float32Array(values[0]!.length);
+    const out = backend.pool.alloc(values[0]!.length);
     addon.addN(values as Float32Array[], out);
     return output(backend, tensors[0].shape.slice(), out);
   };
@@ -363,7 +397,7 @@ function reduceKernel(addon: NativeAddon, name: string, op: Reduce): KernelFunc 
     const red = util.sizeFromShape(x.shape.slice(first, last + 1));
     const inner = util.sizeFromShape(x.shape.slice(last + 1));
     const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
-    const out = new Float32Array(outer * inner);
+    const out = backend.pool.alloc(outer * inner);
     addon.reduce(op, xv, out, outer, red, inner);
     const shape = attrs!.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
     return output(backend, shape, out);
@@ -386,7 +420,7 @@ function batchNormKernel(addon: NativeAddon): KernelFunc {
       return fallback(args);
     }
     const eps = (attrs?.varianceEpsilon as number | undefined) ?? 0.001;
-    const out = new Float32Array(xv.length);
+    const out = backend.pool.alloc(xv.length);
     addon.batchNorm(xv, out, ch, mean!, variance!, offset, scale, eps);
     return output(backend, x.shape.slice(), out);
   };
@@ -472,7 +506,7 @@ export function registerNativeBackend(): boolean {
     tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
   }
   tf.registerBackend(NATIVE_BACKEND, () => {
-    const backend = new MathBackendCPU();
+    const backend = new NativeBackend();
     // MathBackendCPU suggests installing tfjs-node on first use; this backend is the answer.
     (backend as unknown as { firstUse: boolean }).firstUse = false;
     return backend;

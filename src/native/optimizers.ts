@@ -7,10 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
-import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
 import { loadAddon } from './load.js';
-import { NATIVE_BACKEND } from './backend.js';
+import { NATIVE_BACKEND, type NativeBackend } from './backend.js';
 
 interface Slot {
   originalName: string;
@@ -27,14 +26,14 @@ function gradientList(variableGradients: Gradients): Array<{ name: string; tenso
 }
 
 /** The addon and the backend's raw storage when the native backend is active, else null. */
-function nativeContext(): { addon: NativeAddon; backend: MathBackendCPU } | null {
+function nativeContext(): { addon: NativeAddon; backend: NativeBackend } | null {
   if (tf.getBackend() !== NATIVE_BACKEND) return null;
   const addon = loadAddon();
   if (addon === null) return null;
-  return { addon, backend: tf.backend() as unknown as MathBackendCPU };
+  return { addon, backend: tf.backend() as unknown as NativeBackend };
 }
 
-function values(backend: MathBackendCPU, t: Tensor): Float32Array | null {
+function values(backend: NativeBackend, t: Tensor): Float32Array | null {
   if (t.dtype !== 'float32') return null;
   const v = backend.data.get(t.dataId).values;
   return v instanceof Float32Array ? v : null;
@@ -83,7 +82,7 @@ export class NativeAdam extends tf.AdamOptimizer {
         if (tensor === undefined || tensor === null) return;
         const m = s.accumulatedFirstMoment[i].variable, v = s.accumulatedSecondMoment[i].variable;
         const n = value.size;
-        const w2 = new Float32Array(n), m2 = new Float32Array(n), v2 = new Float32Array(n);
+        const w2 = backend.pool.alloc(n), m2 = backend.pool.alloc(n), v2 = backend.pool.alloc(n);
         addon.adam(values(backend, value)!, values(backend, tensor)!, values(backend, m)!, values(backend, v)!,
           w2, m2, v2, s.learningRate, s.beta1, s.beta2, s.epsilon, c1, c2);
         assign(m, m2);
@@ -130,8 +129,8 @@ export class NativeRMSProp extends tf.RMSPropOptimizer {
         const ms = s.accumulatedMeanSquares[i].variable, mom = s.accumulatedMoments[i].variable;
         const mg = s.centered ? s.accumulatedMeanGrads[i].variable : null;
         const n = value.size;
-        const w2 = new Float32Array(n), ms2 = new Float32Array(n), mom2 = new Float32Array(n);
-        const mg2 = mg ? new Float32Array(n) : null;
+        const w2 = backend.pool.alloc(n), ms2 = backend.pool.alloc(n), mom2 = backend.pool.alloc(n);
+        const mg2 = mg ? backend.pool.alloc(n) : null;
         addon.rmsprop(values(backend, value)!, values(backend, tensor)!, values(backend, ms)!, mg ? values(backend, mg)! : null,
           values(backend, mom)!, w2, ms2, mg2, mom2, s.learningRate, s.decay, s.momentum, s.epsilon, s.centered);
         assign(ms, ms2);

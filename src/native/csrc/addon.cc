@@ -3,6 +3,9 @@
 // written, nothing is allocated on the JavaScript heap here.
 #include <node_api.h>
 #include <omp.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <cstdint>
@@ -539,6 +542,16 @@ const Kern* best_kern() {
 
 napi_value Init(napi_env env, napi_value exports) {
   gk_set_kern(best_kern());
+#if defined(__GLIBC__)
+  // Tensor buffers are allocated (zero-filled) for every kernel output. Left to its defaults,
+  // glibc serves each buffer over 128 KiB with a fresh mmap and unmaps it on free, so every
+  // large output pays a page fault per 4 KiB (most of an elementwise kernel's time). Keeping
+  // them on the heap, and up to 512 MiB of freed heap mapped, makes reuse free of faults.
+  if (!getenv("GANKIT_NO_MALLOPT")) {
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  }
+#endif
   int nt = omp_get_num_procs();
   if (const char* e = getenv("GANKIT_THREADS")) {
     int v = atoi(e);
