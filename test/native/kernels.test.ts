@@ -48,6 +48,19 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
         }
       });
 
+      it('matMul: thin and tall A (read in place / packed), K across blocks, partial strips', async () => {
+        // [m, k, n]: m <= 128 takes the in-place path, larger m the packed one; k crosses
+        // the 256-deep blocks; n leaves a partial 32-column strip (or is one).
+        const cases: Array<[number, number, number]> = [[64, 784, 100], [128, 257, 33], [129, 513, 65], [1, 300, 1], [9, 256, 31], [200, 64, 784]];
+        for (const [m, k, n] of cases) {
+          for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
+            const aShape = ta ? [k, m] : [m, k], bShape = tb ? [n, k] : [k, n];
+            await compare(`matMul ${m}x${k}x${n} ta=${ta} tb=${tb}`, [input(aShape, rand(size(aShape))), input(bShape, rand(size(bShape)))],
+              (a, b) => tf.matMul(a, b, ta, tb));
+          }
+        }
+      });
+
       it('fused matMul: bias and every activation', async () => {
         for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu'] as const) {
           const m = int(1, 70), k = int(1, 90), n = int(1, 80);

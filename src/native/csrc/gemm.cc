@@ -17,7 +17,8 @@ int gk_threads() { return g_threads; }
 // Blocking: KC rows of packed B stay in L1 as one micro-panel per NR columns, an MC x KC
 // block of packed A in L2.
 static const long KC = 256;
-static const long MC_ROWS = 96;  // rounded to a multiple of MR at run time
+static const long MC_ROWS = 96;
+static const long THIN_ROWS = 128;  // rounded to a multiple of MR at run time
 
 namespace {
 struct Buf {
@@ -130,44 +131,159 @@ static void gemm_packed(long M, const float* A, long rsA, long csA, const Packed
     for (long i = 0; i < M; i++) memset(C + i * ldc + j0, 0, (j1 - j0) * sizeof(float));
 }
 
-void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
-             long csB, float* C, long ldc, bool accumulate) {
-  if (M <= 0 || N <= 0) return;
+// Thin A (few rows, such as a batch of 64): see gk_gemm.
+static void gemm_direct(long M, long N, long K, const float* A, long rsA, long csA, const float* B,
+                        long rsB, long csB, float* C, long ldc, bool accumulate) {
   const int MR = g_kern->mr, NR = g_kern->nr;
-  const long npad = round_up(N, NR);
-  float* buf = tl_packB.get(npad * std::max<long>(K, 1));
+  // A is read in place (the micro-kernel broadcasts one element at a time, any layout).
+  // B is read in place when its rows are contiguous; otherwise (B transposed) it is packed
+  // once, by all threads together, into KC-deep blocks of NR-column strips. A last partial
+  // strip of an unpacked B is copied, zero-padded, into a strip of its own.
+  const bool directB = csB == 1;
+  const long npad = round_up(N, NR), nfull = N / NR * NR;
+  const bool edge = directB && nfull < N;
+  float* pbuf = directB ? nullptr : tl_packB.get(npad * K);
+  float* ebuf = edge ? tl_col.get(K * NR) : nullptr;
   const double flops = 2.0 * M * N * K;
   int nt = flops < 4e5 ? 1 : g_threads;
-  // Tasks: blocks of rows x panels of columns over one shared packed B, taken
-  // dynamically, so a thread that shares its core with another process holds no one up.
   const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
   long NCT = std::max<long>(NR, std::min<long>(npad, 256) / NR * NR);
   const long mb = (M + MC - 1) / MC;
   while (nt > 1 && mb * ((npad + NCT - 1) / NCT) < 4L * nt && NCT > 2 * NR) NCT = std::max<long>(NR, NCT / 2 / NR * NR);
   const long nb = (npad + NCT - 1) / NCT;
   nt = (int)std::min<long>(nt, mb * nb);
-  const long strips = npad / NR;
+  const long bstrips = npad / NR;
+  const Kern& kern = *g_kern;
 #pragma omp parallel num_threads(nt)
   {
-    // pack B strip by strip, shared between threads
+    if (!directB) {
 #pragma omp for schedule(static)
-    for (long s = 0; s < strips; s++) {
-      const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
-      for (long pc = 0; pc < K; pc += KC) {
-        const long kc = std::min(KC, K - pc);
-        pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, buf + pc * npad + j0 * kc, NR);
+      for (long s = 0; s < bstrips; s++) {
+        const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
+        for (long pc = 0; pc < K; pc += KC) {
+          const long kc = std::min(KC, K - pc);
+          pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
+        }
+      }
+    } else if (edge) {
+#pragma omp single
+      for (long k = 0; k < K; k++) {
+        const float* src = B + k * rsB + nfull;
+        float* dst = ebuf + k * NR;
+        long j = 0;
+        for (; j < N - nfull; j++) dst[j] = src[j];
+        for (; j < NR; j++) dst[j] = 0.f;
       }
     }
-    const PackedB pb{buf, K, N, npad};
+    alignas(64) float tile[16 * 64];  // MR x NR at most
 #pragma omp for schedule(dynamic, 1)
     for (long t = 0; t < mb * nb; t++) {
       const long ib = t / nb, jb = t % nb;
       const long m0 = ib * MC, m1 = std::min(M, m0 + MC);
       const long n0 = jb * NCT, n1 = std::min(N, n0 + NCT);
-      if (n1 > n0)
-        gemm_packed(m1 - m0, A + m0 * rsA, rsA, csA, pb, C + m0 * ldc, ldc, accumulate, n0, n1);
+      for (long pc = 0; pc < K; pc += KC) {
+        const long kc = std::min(KC, K - pc);
+        const bool acc = accumulate || pc > 0;
+        for (long jr = n0; jr < n1; jr += NR) {
+          const int nr = (int)std::min<long>(NR, n1 - jr);
+          const float* bp;
+          long bk;
+          if (!directB) bp = pbuf + pc * npad + jr * kc, bk = NR;
+          else if (jr >= nfull) bp = ebuf + pc * NR, bk = NR;
+          else bp = B + pc * rsB + jr, bk = rsB;
+          for (long ir = m0; ir < m1; ir += MR) {
+            const int mr = (int)std::min<long>(MR, m1 - ir);
+            const float* ap = A + ir * rsA + pc * csA;
+            float* cp = C + ir * ldc + jr;
+            if (nr == NR) {
+              kern.micro_s(kc, ap, rsA, csA, bp, bk, cp, ldc, mr, acc);
+            } else {
+              kern.micro_s(kc, ap, rsA, csA, bp, bk, tile, NR, mr, 0);
+              for (int i = 0; i < mr; i++) {
+                float* cr = cp + i * ldc;
+                const float* tr = tile + i * NR;
+                if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
+                else for (int j = 0; j < nr; j++) cr[j] = tr[j];
+              }
+            }
+          }
+        }
+      }
     }
   }
+}
+
+// Both operands packed once, by all threads together, into buffers every task shares:
+// KC-deep blocks in MR-row strips (A) or NR-column strips (B).
+static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, long csA, const float* B,
+                            long rsB, long csB, float* C, long ldc, bool accumulate) {
+  const int MR = g_kern->mr, NR = g_kern->nr;
+  const long npad = round_up(N, NR), mpad = round_up(M, MR);
+  float* pbuf = tl_packB.get(npad * K);
+  float* abuf = tl_packA.get(mpad * K);
+  const double flops = 2.0 * M * N * K;
+  int nt = flops < 4e5 ? 1 : g_threads;
+  const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
+  long NCT = std::max<long>(NR, std::min<long>(npad, 256) / NR * NR);
+  const long mb = (M + MC - 1) / MC;
+  while (nt > 1 && mb * ((npad + NCT - 1) / NCT) < 4L * nt && NCT > 2 * NR) NCT = std::max<long>(NR, NCT / 2 / NR * NR);
+  const long nb = (npad + NCT - 1) / NCT;
+  nt = (int)std::min<long>(nt, mb * nb);
+  const long bstrips = npad / NR, astrips = mpad / MR;
+  const Kern& kern = *g_kern;
+#pragma omp parallel num_threads(nt)
+  {
+#pragma omp for schedule(static) nowait
+    for (long s = 0; s < bstrips; s++) {
+      const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
+      for (long pc = 0; pc < K; pc += KC) {
+        const long kc = std::min(KC, K - pc);
+        pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
+      }
+    }
+#pragma omp for schedule(static)
+    for (long s = 0; s < astrips; s++) {
+      const long i0 = s * MR, mr = std::min<long>(MR, M - i0);
+      for (long pc = 0; pc < K; pc += KC) {
+        const long kc = std::min(KC, K - pc);
+        pack_a(A + i0 * rsA + pc * csA, rsA, csA, mr, kc, abuf + pc * mpad + i0 * kc, MR);
+      }
+    }
+#pragma omp for schedule(dynamic, 1)
+    for (long t = 0; t < mb * nb; t++) {
+      const long ib = t / nb, jb = t % nb;
+      const long m0 = ib * MC, m1 = std::min(M, m0 + MC);
+      const long n0 = jb * NCT, n1 = std::min(N, n0 + NCT);
+      for (long pc = 0; pc < K; pc += KC) {
+        const long kc = std::min(KC, K - pc);
+        const bool acc = accumulate || pc > 0;
+        const float* ablk = abuf + pc * mpad;
+        const float* bblk = pbuf + pc * npad;
+        for (long jr = n0; jr < n1; jr += NR) {
+          const int nr = (int)std::min<long>(NR, n1 - jr);
+          for (long ir = m0; ir < m1; ir += MR) {
+            const int mr = (int)std::min<long>(MR, m1 - ir);
+            kern.micro(kc, ablk + ir * kc, bblk + jr * kc, C + ir * ldc + jr, ldc, mr, nr, acc);
+          }
+        }
+      }
+    }
+  }
+}
+
+void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
+             long csB, float* C, long ldc, bool accumulate) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!accumulate)
+      for (long i = 0; i < M; i++) memset(C + i * ldc, 0, N * sizeof(float));
+    return;
+  }
+  // A thin A reuses each element of B only a few times, so packing B (and A) costs as much
+  // as the arithmetic: read both in place. A tall A amortizes the packing, and packed B
+  // strips avoid the cache-set conflicts of reading KC rows a power of two apart.
+  if (M <= THIN_ROWS) gemm_direct(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate);
+  else gemm_packed_all(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate);
 }
 
 // ---- convolution, NHWC, through the GEMM with the patch matrix built per block ----

@@ -9,6 +9,9 @@ struct Kern {
   int mr, nr;  // GEMM micro-tile: rows of packed A, columns of packed B
   void (*micro)(long kc, const float* pa, const float* pb, float* c, long ldc, int mr, int nr,
                 int accumulate);
+  // full NR columns, A and B unpacked (see kern.inc)
+  void (*micro_s)(long kc, const float* a, long ai, long ak, const float* b, long bk, float* c,
+                  long ldc, int mr, int accumulate);
   void (*unary)(int op, const float* x, float* y, long n, float alpha);
   void (*binary)(int op, const float* a, const float* b, void* out, long n, int mode);
   void (*reduce)(int op, const float* x, float* y, long outer0, long outer1, long red, long inner);
