@@ -12,6 +12,9 @@ export enum Binary {
   Greater = 16, GreaterEqual, Less, LessEqual, Equal, NotEqual,
 }
 
+/** Activation-gradient op codes (csrc/kern.inc ActGradOp). */
+export enum ActGrad { Relu = 0, LeakyRelu, Tanh, Sigmoid }
+
 export enum Reduce { Sum = 0, Max, Min, Mean }
 
 /** No activation in a fused epilogue. */
@@ -30,6 +33,8 @@ export interface NativeAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array | Uint8Array, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+  /** out = the activation's gradient given dy and x (relu, leaky) or the output y (tanh, sigmoid). */
+  activationGrad(op: number, dy: Float32Array, x: Float32Array, out: Float32Array, alpha: number): void;
   select(cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array, inner: number): void;
   reduce(op: number, x: Float32Array, y: Float32Array, outer: number, red: number, inner: number): void;
   batchNorm(x: Float32Array, y: Float32Array, channels: number, mean: Float32Array, variance: Float32Array,

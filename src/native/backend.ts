@@ -10,6 +10,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, Tensor
 import { Binary, NO_ACTIVATION, Reduce, Unary, type NativeAddon } from './addon.js';
 import { loadAddon } from './load.js';
 import { BufferPool } from './pool.js';
+import { activationGradKernelConfig, registerNativeActivationGradients } from './activation-grads.js';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -477,6 +478,7 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     k(tf.Max, reduceKernel(addon, tf.Max, Reduce.Max)),
     k(tf.Min, reduceKernel(addon, tf.Min, Reduce.Min)),
     k(tf.FusedBatchNorm, batchNormKernel(addon)),
+    activationGradKernelConfig(addon, NATIVE_BACKEND),
   ];
 }
 
@@ -505,6 +507,7 @@ export function registerNativeBackend(): boolean {
     if (ownNames.has(config.kernelName) || tf.getKernel(config.kernelName, NATIVE_BACKEND)) continue;
     tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
   }
+  registerNativeActivationGradients(NATIVE_BACKEND);
   tf.registerBackend(NATIVE_BACKEND, () => {
     const backend = new NativeBackend();
     // MathBackendCPU suggests installing tfjs-node on first use; this backend is the answer.

@@ -262,6 +262,28 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// activationGrad(op, dy, x, out, alpha): see act_grad in kern.inc
+napi_value ActivationGrad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 5)) THROW("activationGrad: 5 arguments");
+  const int op = (int)num(env, a.v[0]);
+  F32(1, DY);
+  F32(2, X);
+  F32(3, Y);
+  const float alpha = (float)num(env, a.v[4]);
+  if (DY.length != X.length || Y.length != X.length) THROW("activationGrad: sizes");
+  const long n = (long)X.length;
+  const Kern& k = *gk_kern();
+  const int nt = threads_for(n);
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    const long i0 = n * t / T / 16 * 16, i1 = t == T - 1 ? n : n * (t + 1) / T / 16 * 16;
+    k.act_grad(op, F32P(DY) + i0, F32P(X) + i0, F32P(Y) + i0, i1 - i0, alpha);
+  }
+  return nullptr;
+}
+
 // binary(op, a, b, out, shape, aStrides, bStrides): out has `shape`, a and b are read at
 // the given element strides (0 along broadcast axes). The last axis is the inner loop.
 napi_value Binary(napi_env env, napi_callback_info info) {
@@ -575,6 +597,7 @@ napi_value Init(napi_env env, napi_value exports) {
              {"batchNorm", BatchNorm},
              {"addN", AddN},
              {"adam", Adam},
+             {"activationGrad", ActivationGrad},
              {"rmsprop", RmsProp}};
   for (const auto& f : fns) {
     napi_value fn;

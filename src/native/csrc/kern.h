@@ -13,6 +13,7 @@ struct Kern {
   void (*micro_s)(long kc, const float* a, long ai, long ak, const float* b, long bk, float* c,
                   long ldc, int mr, int accumulate);
   void (*unary)(int op, const float* x, float* y, long n, float alpha);
+  void (*act_grad)(int op, const float* dy, const float* x, float* out, long n, float alpha);
   void (*binary)(int op, const float* a, const float* b, void* out, long n, int mode);
   void (*reduce)(int op, const float* x, float* y, long outer0, long outer1, long red, long inner);
   void (*scale_shift)(const float* x, float* y, long rows, long ch, const float* mean,
