@@ -115,6 +115,21 @@ function runTorch(args: string[]): Array<Record<string, number | string>> {
   return r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
+/**
+ * Which BLAS library PyTorch's matmul runs on. Debian's python3-torch links the generic
+ * libblas.so.3, which is the slow reference BLAS unless an optimized one (OpenBLAS:
+ * apt-get install -y libopenblas0-pthread) is installed as its alternative: that makes
+ * PyTorch 10-20x faster here, so a comparison against the reference BLAS means nothing.
+ */
+function torchBlas(): { library: string; optimized: boolean } {
+  const script = 'import torch\ntorch.ones(64, 64) @ torch.ones(64, 64)\n' +
+    'print("\\n".join(sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.lower()})))';
+  const r = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+  const libs = (r.stdout ?? '').trim().split('\n').filter(Boolean);
+  const library = libs.find((l) => /openblas|mkl|blis/i.test(l)) ?? libs[0] ?? 'unknown';
+  return { library, optimized: /openblas|mkl|blis/i.test(library) };
+}
+
 /** GFLOP/s of one native op, median of `reps` runs after one warm-up. */
 function gflops(flops: number, f: () => tf.Tensor, reps = 10): number {
   tf.dispose(f());
@@ -170,7 +185,13 @@ async function main(): Promise<void> {
 
   let torch: Array<Record<string, number | string>> = [];
   let torchNote = '';
+  let blas: { library: string; optimized: boolean } | null = null;
   if (torchAvailable()) {
+    blas = torchBlas();
+    console.log(`PyTorch BLAS: ${blas.library}`);
+    if (!blas.optimized) {
+      console.log('WARNING: PyTorch runs on the reference BLAS, 10-20x slower than OpenBLAS; for a fair peer: apt-get install -y libopenblas0-pthread');
+    }
     const params = runTorch(['--params', '--workloads', workloads.join(',')]);
     for (const p of params) {
       const mine = rows.find((r) => r.workload === p.workload && r.g_params > 0);
@@ -215,10 +236,10 @@ async function main(): Promise<void> {
   const notes = [
     `cpu (and wasm on dcgan): ${cpuIters} timed iterations after 1 warm-up${has('cpu-all') ? '' : '; cpu on mlp-mnist only'} (TF.js's cpu backend is slow)`,
     `others: median of ${iters} iterations after ${warmup} warm-up; img/s = batch / iteration time`,
-    torch.length ? `PyTorch ${torchVersion}, ${torchThreads} threads, same run` : torchNote,
+    torch.length ? `PyTorch ${torchVersion}, ${torchThreads} threads, BLAS ${blas?.library}${blas?.optimized ? '' : ' (reference BLAS: not a fair peer)'}, same run` : torchNote,
   ];
   for (const n of notes) console.log(`note: ${n}`);
-  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), machine, native: info, backends, rows, torch, kernels_gflops: kernels, notes, table: md }, null, 2) + '\n');
+  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), machine, native: info, backends, rows, torch, torch_blas: blas, kernels_gflops: kernels, notes, table: md }, null, 2) + '\n');
   console.log(`wrote ${outFile}`);
 }
 

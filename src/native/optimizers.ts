@@ -39,6 +39,18 @@ function values(backend: NativeBackend, t: Tensor): Float32Array | null {
   return v instanceof Float32Array ? v : null;
 }
 
+/**
+ * The variable's own buffer when it may be overwritten: its data is referenced by this
+ * tensor alone (no clone, no pending tape entry) and the buffer is private to the backend
+ * (never read out by dataSync, never a user's array). Updating in place saves allocating
+ * and writing three fresh buffers per variable per step.
+ */
+function privateValues(backend: NativeBackend, t: Tensor): Float32Array | null {
+  if (!backend.data.has(t.dataId)) return null;
+  const entry = backend.data.get(t.dataId);
+  return entry.refCount === 1 && backend.pool.isPrivate(entry.values) ? entry.values : null;
+}
+
 function zeroSlot(name: string, value: Variable): Slot {
   return { originalName: name, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
 }
@@ -81,6 +93,12 @@ export class NativeAdam extends tf.AdamOptimizer {
         s.accumulatedSecondMoment[i] ??= zeroSlot(`${name}/v`, value);
         if (tensor === undefined || tensor === null) return;
         const m = s.accumulatedFirstMoment[i].variable, v = s.accumulatedSecondMoment[i].variable;
+        const inPlace = [value, m, v].map((t) => privateValues(backend, t));
+        if (inPlace.every((a) => a !== null)) {
+          const [wp, mp, vp] = inPlace as Float32Array[];
+          addon.adam(wp, values(backend, tensor)!, mp, vp, wp, mp, vp, s.learningRate, s.beta1, s.beta2, s.epsilon, c1, c2);
+          return;
+        }
         const n = value.size;
         const w2 = backend.pool.alloc(n), m2 = backend.pool.alloc(n), v2 = backend.pool.alloc(n);
         addon.adam(values(backend, value)!, values(backend, tensor)!, values(backend, m)!, values(backend, v)!,

@@ -15,7 +15,7 @@
  */
 const MAX_BYTES_DEFAULT = 512 * 1024 * 1024;
 const MAX_PER_SIZE = 32;
-/** Buffers smaller than this are cheap to allocate; pooling them only adds bookkeeping. */
+/** Buffers smaller than this are cheap to allocate: tracked (see isPrivate), never kept. */
 const MIN_POOLED = 1024;
 
 export class BufferPool {
@@ -33,8 +33,7 @@ export class BufferPool {
 
   /** A Float32Array of length n with arbitrary contents (zeroed when `zero`). */
   alloc(n: number, zero = false): Float32Array {
-    if (n < MIN_POOLED) return new Float32Array(n);
-    const list = this.free.get(n);
+    const list = n < MIN_POOLED ? undefined : this.free.get(n);
     const reused = list?.pop();
     let out: Float32Array;
     if (reused) {
@@ -78,12 +77,20 @@ export class BufferPool {
     if (!(values instanceof Float32Array)) return;
     if (this.owned.get(values.buffer) !== values || this.escaped.has(values)) return;
     this.owned.delete(values.buffer);
-    if (this.bytes + values.byteLength > this.maxBytes) return;
+    if (values.length < MIN_POOLED || this.bytes + values.byteLength > this.maxBytes) return;
     let list = this.free.get(values.length);
     if (!list) this.free.set(values.length, (list = []));
     if (list.length >= MAX_PER_SIZE) return;
     list.push(values);
     this.bytes += values.byteLength;
+  }
+
+  /**
+   * True when `values` is a pooled buffer attached to tensor data and never read out or
+   * aliased: only the backend can see it, so it may be updated in place.
+   */
+  isPrivate(values: unknown): values is Float32Array {
+    return values instanceof Float32Array && this.owned.get(values.buffer) === values && !this.escaped.has(values);
   }
 
   /** Drops every free buffer (memory goes back to the garbage collector). */
