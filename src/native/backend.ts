@@ -381,6 +381,22 @@ function tileKernel(): KernelFunc {
   };
 }
 
+/** ZerosLike, OnesLike and Fill from the buffer pool (the cpu kernels allocate afresh). */
+function constantKernel(name: string): KernelFunc {
+  const fallback = cpuKernel(name);
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as Args;
+    const x = inputs.x as TensorInfo | undefined;
+    const shape = name === tf.Fill ? (attrs!.shape as number[]) : x!.shape;
+    const dtype = name === tf.Fill ? ((attrs!.dtype as string | undefined) ?? 'float32') : x!.dtype;
+    if (dtype !== 'float32') return fallback(args);
+    const value = name === tf.ZerosLike ? 0 : name === tf.OnesLike ? 1 : Number(attrs!.value);
+    const out = backend.pool.alloc(util.sizeFromShape(shape));
+    out.fill(value);
+    return output(backend, shape.slice(), out);
+  };
+}
+
 // ---------------------------------------------------------------- reductions
 
 function reduceKernel(addon: NativeAddon, name: string, op: Reduce): KernelFunc {
@@ -472,6 +488,9 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     k(tf.NotEqual, binaryKernel(addon, tf.NotEqual, Binary.NotEqual)),
     k(tf.Select, selectKernel(addon)),
     k(tf.Tile, tileKernel()),
+    k(tf.ZerosLike, constantKernel(tf.ZerosLike)),
+    k(tf.OnesLike, constantKernel(tf.OnesLike)),
+    k(tf.Fill, constantKernel(tf.Fill)),
     k(tf.AddN, addNKernel(addon)),
     k(tf.Sum, reduceKernel(addon, tf.Sum, Reduce.Sum)),
     k(tf.Mean, reduceKernel(addon, tf.Mean, Reduce.Mean)),

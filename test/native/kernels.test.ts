@@ -185,6 +185,16 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
         await compare('moments', [input([64, 7, 7, 128], rand(64 * 49 * 128))], (t) => { const m = tf.moments(t, [0, 1, 2]); return [m.mean, m.variance]; });
       });
 
+      it('zerosLike, onesLike, fill (pooled buffers are overwritten, not reused as they are)', async () => {
+        for (const shape of [[3], [64, 300], [2, 5, 7, 11]]) {
+          const x = input(shape, rand(size(shape)));
+          // a same-sized output first, so the constant lands in a reused (dirty) buffer
+          await compare(`zerosLike ${shape}`, [x], (t) => { tf.neg(t).dispose(); return tf.zerosLike(t); });
+          await compare(`onesLike ${shape}`, [x], (t) => { tf.neg(t).dispose(); return tf.onesLike(t); });
+          await compare(`fill ${shape}`, [x], (t) => { tf.neg(t).dispose(); return tf.add(tf.fill(shape, 2.5), t); });
+        }
+      });
+
       it('batch norm: with and without offset and scale', async () => {
         for (const shape of [[64, 7, 7, 13], [32, 300], [5, 3, 3, 1]]) {
           const c = shape[shape.length - 1];
