@@ -10,7 +10,9 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, Tensor
 import { Binary, NO_ACTIVATION, Reduce, Unary, type NativeAddon } from './addon.js';
 import { loadAddon } from './load.js';
 import { BufferPool } from './pool.js';
+import { broadcast } from './broadcast.js';
 import { activationGradKernelConfig, registerNativeActivationGradients } from './activation-grads.js';
+import { broadcastDivKernelConfig, registerNativeReductionGradients } from './reduction-grads.js';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -247,50 +249,6 @@ function unaryKernel(addon: NativeAddon, name: string, op: Unary, alphaAttr?: st
   };
 }
 
-interface Broadcast {
-  outShape: number[];
-  shape: Int32Array;
-  aStrides: Int32Array;
-  bStrides: Int32Array;
-}
-
-/** Output shape and per-axis read strides (0 where broadcast), with mergeable axes merged. */
-function broadcast(aShape: number[], bShape: number[]): Broadcast {
-  const outShape = backend_util.assertAndGetBroadcastShape(aShape, bShape);
-  const rank = outShape.length;
-  const strides = (shape: number[]): number[] => {
-    const s = new Array<number>(rank).fill(0);
-    let acc = 1;
-    for (let i = shape.length - 1; i >= 0; i--) {
-      const d = rank - shape.length + i;
-      s[d] = shape[i] === 1 ? 0 : acc;
-      acc *= shape[i];
-    }
-    return s;
-  };
-  const sa = strides(aShape), sb = strides(bShape);
-  const dims: number[] = [], da: number[] = [], db: number[] = [];
-  for (let d = 0; d < rank; d++) {
-    if (outShape[d] === 1) continue;
-    const last = dims.length - 1;
-    if (last >= 0 && da[last] === sa[d] * outShape[d] && db[last] === sb[d] * outShape[d]) {
-      dims[last] *= outShape[d];
-      da[last] = sa[d];
-      db[last] = sb[d];
-    } else {
-      dims.push(outShape[d]);
-      da.push(sa[d]);
-      db.push(sb[d]);
-    }
-  }
-  if (dims.length === 0) {
-    dims.push(1);
-    da.push(0);
-    db.push(0);
-  }
-  return { outShape, shape: Int32Array.from(dims), aStrides: Int32Array.from(da), bStrides: Int32Array.from(db) };
-}
-
 function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc {
   const fallback = cpuKernel(name);
   const compare = op >= Binary.Greater;
@@ -498,6 +456,7 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     k(tf.Min, reduceKernel(addon, tf.Min, Reduce.Min)),
     k(tf.FusedBatchNorm, batchNormKernel(addon)),
     activationGradKernelConfig(addon, NATIVE_BACKEND),
+    broadcastDivKernelConfig(addon, NATIVE_BACKEND),
   ];
 }
 
@@ -527,6 +486,7 @@ export function registerNativeBackend(): boolean {
     tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
   }
   registerNativeActivationGradients(NATIVE_BACKEND);
+  registerNativeReductionGradients(NATIVE_BACKEND);
   tf.registerBackend(NATIVE_BACKEND, () => {
     const backend = new NativeBackend();
     // MathBackendCPU suggests installing tfjs-node on first use; this backend is the answer.
