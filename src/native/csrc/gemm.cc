@@ -14,11 +14,11 @@ const Kern* gk_kern() { return g_kern; }
 void gk_set_threads(int n) { g_threads = n < 1 ? 1 : n; }
 int gk_threads() { return g_threads; }
 
-// Blocking: KC rows of packed B stay in L1 as one micro-panel per NR columns, an MC x KC
-// block of packed A in L2.
+// Blocking: KC rows of B stay in cache as one micro-panel per NR columns while MC rows of
+// A (rounded to a multiple of MR at run time) stream past them. THIN_ROWS: see gk_gemm.
 static const long KC = 256;
 static const long MC_ROWS = 96;
-static const long THIN_ROWS = 128;  // rounded to a multiple of MR at run time
+static const long THIN_ROWS = 128;
 
 namespace {
 struct Buf {
@@ -34,35 +34,10 @@ struct Buf {
   }
   ~Buf() { free(p); }
 };
-thread_local Buf tl_packA, tl_packB, tl_col;
+thread_local Buf tl_packB, tl_col;
 }  // namespace
 
 static inline long round_up(long x, long m) { return (x + m - 1) / m * m; }
-
-// Packs A[mc x kc] into strips of MR rows: strip s holds, for each k, MR consecutive rows.
-static void pack_a(const float* A, long rsA, long csA, long mc, long kc, float* pa, int MR) {
-  for (long i0 = 0; i0 < mc; i0 += MR) {
-    const long mr = std::min<long>(MR, mc - i0);
-    if (csA == 1) {
-      for (long r = 0; r < mr; r++) {
-        const float* a = A + (i0 + r) * rsA;
-        for (long k = 0; k < kc; k++) pa[k * MR + r] = a[k];
-      }
-    } else if (rsA == 1 && mr == MR) {
-      for (long k = 0; k < kc; k++) {
-        const float* a = A + i0 + k * csA;
-        for (long r = 0; r < MR; r++) pa[k * MR + r] = a[r];
-      }
-    } else {
-      for (long k = 0; k < kc; k++)
-        for (long r = 0; r < mr; r++) pa[k * MR + r] = A[(i0 + r) * rsA + k * csA];
-    }
-    if (mr < MR)
-      for (long k = 0; k < kc; k++)
-        for (long r = mr; r < MR; r++) pa[k * MR + r] = 0.f;
-    pa += MR * kc;
-  }
-}
 
 // Packs B[kc x nc] into strips of NR columns: strip s holds, for each k, NR columns.
 static void pack_b(const float* B, long rsB, long csB, long kc, long nc, float* pb, int NR) {
@@ -102,19 +77,19 @@ static void pack_b_whole(const float* B, long rsB, long csB, long K, long N, flo
   }
 }
 
-// One thread: C[M x cols j0..j1) (+)= A * packed B (j0 a multiple of NR).
+// One thread: C[M x cols j0..j1) (+)= A * packed B (j0 a multiple of NR). A is read in
+// place by the strided micro-kernel (the convolutions' patch blocks are already compact).
 static void gemm_packed(long M, const float* A, long rsA, long csA, const PackedB& pb, float* C,
                         long ldc, bool accumulate, long j0 = 0, long j1 = -1) {
   const Kern& k = *g_kern;
   const int MR = k.mr, NR = k.nr;
   if (j1 < 0) j1 = pb.N;
   const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
-  float* pa = tl_packA.get(MC * KC);
+  alignas(64) float tile[16 * 64];  // MR x NR at most
   for (long ic = 0; ic < M; ic += MC) {
     const long mc = std::min(MC, M - ic);
     for (long pc = 0; pc < pb.K; pc += KC) {
       const long kc = std::min(KC, pb.K - pc);
-      pack_a(A + ic * rsA + pc * csA, rsA, csA, mc, kc, pa, MR);
       const float* bblk = pb.block(pc);
       const bool acc = accumulate || pc > 0;
       for (long jr = j0; jr < j1; jr += NR) {
@@ -122,7 +97,19 @@ static void gemm_packed(long M, const float* A, long rsA, long csA, const Packed
         const float* bp = bblk + jr * kc;
         for (long ir = 0; ir < mc; ir += MR) {
           const int mr = (int)std::min<long>(MR, mc - ir);
-          k.micro(kc, pa + ir * kc, bp, C + (ic + ir) * ldc + jr, ldc, mr, nr, acc);
+          const float* ap = A + (ic + ir) * rsA + pc * csA;
+          float* cp = C + (ic + ir) * ldc + jr;
+          if (nr == NR) {
+            k.micro_s(kc, ap, rsA, csA, bp, NR, cp, ldc, mr, acc);
+          } else {
+            k.micro_s(kc, ap, rsA, csA, bp, NR, tile, NR, mr, 0);
+            for (int i = 0; i < mr; i++) {
+              float* cr = cp + i * ldc;
+              const float* tr = tile + i * NR;
+              if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
+              else for (int j = 0; j < nr; j++) cr[j] = tr[j];
+            }
+          }
         }
       }
     }
@@ -213,14 +200,14 @@ static void gemm_direct(long M, long N, long K, const float* A, long rsA, long c
   }
 }
 
-// Both operands packed once, by all threads together, into buffers every task shares:
-// KC-deep blocks in MR-row strips (A) or NR-column strips (B).
+// Tall A: B packed once, by all threads together, into a buffer every task shares (KC-deep
+// blocks of NR-column strips, so a strip sits in L1 without cache-set conflicts); A read
+// in place by the strided micro-kernel (packing it measured slower).
 static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, long csA, const float* B,
                             long rsB, long csB, float* C, long ldc, bool accumulate) {
   const int MR = g_kern->mr, NR = g_kern->nr;
-  const long npad = round_up(N, NR), mpad = round_up(M, MR);
+  const long npad = round_up(N, NR);
   float* pbuf = tl_packB.get(npad * K);
-  float* abuf = tl_packA.get(mpad * K);
   const double flops = 2.0 * M * N * K;
   int nt = flops < 4e5 ? 1 : g_threads;
   const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
@@ -229,11 +216,11 @@ static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, lo
   while (nt > 1 && mb * ((npad + NCT - 1) / NCT) < 4L * nt && NCT > 2 * NR) NCT = std::max<long>(NR, NCT / 2 / NR * NR);
   const long nb = (npad + NCT - 1) / NCT;
   nt = (int)std::min<long>(nt, mb * nb);
-  const long bstrips = npad / NR, astrips = mpad / MR;
+  const long bstrips = npad / NR;
   const Kern& kern = *g_kern;
 #pragma omp parallel num_threads(nt)
   {
-#pragma omp for schedule(static) nowait
+#pragma omp for schedule(static)
     for (long s = 0; s < bstrips; s++) {
       const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
       for (long pc = 0; pc < K; pc += KC) {
@@ -241,14 +228,7 @@ static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, lo
         pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
       }
     }
-#pragma omp for schedule(static)
-    for (long s = 0; s < astrips; s++) {
-      const long i0 = s * MR, mr = std::min<long>(MR, M - i0);
-      for (long pc = 0; pc < K; pc += KC) {
-        const long kc = std::min(KC, K - pc);
-        pack_a(A + i0 * rsA + pc * csA, rsA, csA, mr, kc, abuf + pc * mpad + i0 * kc, MR);
-      }
-    }
+    alignas(64) float tile[16 * 64];  // MR x NR at most
 #pragma omp for schedule(dynamic, 1)
     for (long t = 0; t < mb * nb; t++) {
       const long ib = t / nb, jb = t % nb;
@@ -257,13 +237,24 @@ static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, lo
       for (long pc = 0; pc < K; pc += KC) {
         const long kc = std::min(KC, K - pc);
         const bool acc = accumulate || pc > 0;
-        const float* ablk = abuf + pc * mpad;
         const float* bblk = pbuf + pc * npad;
         for (long jr = n0; jr < n1; jr += NR) {
           const int nr = (int)std::min<long>(NR, n1 - jr);
           for (long ir = m0; ir < m1; ir += MR) {
             const int mr = (int)std::min<long>(MR, m1 - ir);
-            kern.micro(kc, ablk + ir * kc, bblk + jr * kc, C + ir * ldc + jr, ldc, mr, nr, acc);
+            const float* ap = A + ir * rsA + pc * csA;
+            float* cp = C + ir * ldc + jr;
+            if (nr == NR) {
+              kern.micro_s(kc, ap, rsA, csA, bblk + jr * kc, NR, cp, ldc, mr, acc);
+            } else {
+              kern.micro_s(kc, ap, rsA, csA, bblk + jr * kc, NR, tile, NR, mr, 0);
+              for (int i = 0; i < mr; i++) {
+                float* cr = cp + i * ldc;
+                const float* tr = tile + i * NR;
+                if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
+                else for (int j = 0; j < nr; j++) cr[j] = tr[j];
+              }
+            }
           }
         }
       }

@@ -6,10 +6,8 @@
 
 struct Kern {
   const char* name;
-  int mr, nr;  // GEMM micro-tile: rows of packed A, columns of packed B
-  void (*micro)(long kc, const float* pa, const float* pb, float* c, long ldc, int mr, int nr,
-                int accumulate);
-  // full NR columns, A and B unpacked (see kern.inc)
+  int mr, nr;  // GEMM micro-tile: rows of A, columns of (packed) B
+  // C[mr x NR] (+)= A (any layout) * B (rows of NR contiguous columns): see kern.inc
   void (*micro_s)(long kc, const float* a, long ai, long ak, const float* b, long bk, float* c,
                   long ldc, int mr, int accumulate);
   void (*unary)(int op, const float* x, float* y, long n, float alpha);
