@@ -14,7 +14,7 @@
  * An escaped buffer is simply left to the garbage collector, as before.
  */
 const MAX_BYTES_DEFAULT = 512 * 1024 * 1024;
-const MAX_PER_SIZE = 32;
+const MAX_PER_SIZE = 256;
 /** Buffers smaller than this are cheap to allocate: tracked (see isPrivate), never kept. */
 const MIN_POOLED = 1024;
 
@@ -28,6 +28,8 @@ export class BufferPool {
   private bytes = 0;
   hits = 0;
   misses = 0;
+  /** Buffers given up because they were read out or aliased. */
+  escapes = 0;
 
   constructor(private readonly maxBytes = MAX_BYTES_DEFAULT) {}
 
@@ -42,7 +44,7 @@ export class BufferPool {
       if (zero) reused.fill(0);
       out = reused;
     } else {
-      this.misses++;
+      if (n >= MIN_POOLED) this.misses++;
       out = new Float32Array(n);
     }
     this.fresh.add(out);
@@ -67,6 +69,7 @@ export class BufferPool {
     if (!(values instanceof Float32Array || values instanceof Uint8Array || values instanceof Int32Array)) return;
     const parent = this.owned.get(values.buffer);
     if (parent) {
+      this.escapes++;
       this.escaped.add(parent);
       this.owned.delete(values.buffer);
     }
