@@ -46,12 +46,23 @@ static void pack_b(const float* B, long rsB, long csB, long kc, long nc, float* 
     if (csB == 1 && nr == NR) {
       for (long k = 0; k < kc; k++) memcpy(pb + k * NR, B + k * rsB + j0, NR * sizeof(float));
     } else if (rsB == 1) {
+      // B transposed (a weight matrix used as W^T): a transpose in 8-deep slabs, so the
+      // NR x 8 block being written stays in L1 while 8 floats are read from each column.
+      long k0 = 0;
+      for (; k0 + 8 <= kc; k0 += 8) {
+        for (long j = 0; j < nr; j++) {
+          const float* b = B + (j0 + j) * csB + k0;
+          float* d = pb + k0 * NR + j;
+          for (int t = 0; t < 8; t++) d[t * NR] = b[t];
+        }
+      }
       for (long j = 0; j < nr; j++) {
         const float* b = B + (j0 + j) * csB;
-        for (long k = 0; k < kc; k++) pb[k * NR + j] = b[k];
+        for (long k = k0; k < kc; k++) pb[k * NR + j] = b[k];
       }
-      for (long k = 0; k < kc; k++)
-        for (long j = nr; j < NR; j++) pb[k * NR + j] = 0.f;
+      if (nr < NR)
+        for (long k = 0; k < kc; k++)
+          for (long j = nr; j < NR; j++) pb[k * NR + j] = 0.f;
     } else {
       for (long k = 0; k < kc; k++) {
         for (long j = 0; j < nr; j++) pb[k * NR + j] = B[k * rsB + (j0 + j) * csB];
