@@ -80,12 +80,27 @@ export class BufferPool {
     if (!(values instanceof Float32Array)) return;
     if (this.owned.get(values.buffer) !== values || this.escaped.has(values)) return;
     this.owned.delete(values.buffer);
-    if (values.length < MIN_POOLED || this.bytes + values.byteLength > this.maxBytes) return;
+    if (values.length < MIN_POOLED || values.byteLength > this.maxBytes) return;
     let list = this.free.get(values.length);
-    if (!list) this.free.set(values.length, (list = []));
+    if (list) this.free.delete(values.length); // re-inserted last: the map runs least recently used first
+    else list = [];
+    this.free.set(values.length, list);
     if (list.length >= MAX_PER_SIZE) return;
+    this.evict(values.byteLength);
     list.push(values);
     this.bytes += values.byteLength;
+  }
+
+  /**
+   * Frees room for `bytes` more by dropping buffers of the sizes released least recently,
+   * so buffers of a model trained earlier in the process give way to the current one's.
+   */
+  private evict(bytes: number): void {
+    for (const [size, list] of this.free) {
+      if (this.bytes + bytes <= this.maxBytes) return;
+      while (list.length > 0 && this.bytes + bytes > this.maxBytes) this.bytes -= list.pop()!.byteLength;
+      if (list.length === 0) this.free.delete(size);
+    }
   }
 
   /**

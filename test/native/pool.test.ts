@@ -47,8 +47,23 @@ describe('BufferPool', () => {
     pool.adopt(b);
     pool.adopt(c);
     pool.release(b);
-    pool.release(c); // over budget: dropped
+    pool.release(c); // over budget: b gives way
     assert.equal(pool.pooledBytes, N * 4);
+  });
+});
+
+describe('BufferPool eviction', () => {
+  it('buffers of sizes not released lately give way to the current sizes', () => {
+    const pool = new BufferPool(4 * N * 4);
+    const stale = [pool.alloc(N), pool.alloc(N), pool.alloc(N)];
+    stale.forEach((a) => pool.adopt(a));
+    stale.forEach((a) => pool.release(a)); // an earlier model's buffers fill 3/4 of the budget
+    const fresh = [pool.alloc(2 * N), pool.alloc(2 * N)];
+    fresh.forEach((a) => pool.adopt(a));
+    fresh.forEach((a) => pool.release(a)); // the current model's need 4/4
+    assert.equal(pool.alloc(2 * N), fresh[1]);
+    assert.equal(pool.alloc(2 * N), fresh[0]);
+    assert.ok(pool.pooledBytes <= 4 * N * 4);
   });
 });
 
