@@ -107,10 +107,7 @@ function torchAvailable(): boolean {
 }
 
 function runTorch(args: string[]): Array<Record<string, number | string>> {
-  // The peer runs with PyTorch's defaults, not with the spin policy gankit sets for itself.
-  const env = { ...process.env };
-  if (env.GANKIT_SET_GOMP_SPINCOUNT === '1') delete env.GOMP_SPINCOUNT;
-  const r = spawnSync(PYTHON, [PEER, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env });
+  const r = spawnSync(PYTHON, [PEER, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`torch_peer.py failed: ${r.stderr.trim().split('\n').pop()}`);
   return r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }

@@ -40,17 +40,6 @@ export function loadAddon(): NativeAddon | null {
     loadError = `addon not built (${path ?? ADDON_FILE} is missing; a C++ compiler is needed at install, then run \`npm rebuild gankit\`)`;
     return addon;
   }
-  // libgomp reads its spin policy when the addon loads it. Kernels follow each other every
-  // 10-50 us, so threads that sleep at once (OMP_WAIT_POLICY=passive) pay a futex wake-up
-  // of about 45 us per kernel: 20-30% of an mlp-mnist step, measured. libgomp's default
-  // spins for up to ~300,000 iterations, which on a machine shared with other work keeps
-  // cores busy for nothing. 10,000 iterations covers the gap between kernels; libgomp still
-  // cuts spinning short when there are more threads than free cores.
-  if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined &&
-      process.env.GANKIT_OMP_SPIN !== 'default') {
-    process.env.GOMP_SPINCOUNT = '10000';
-    process.env.GANKIT_SET_GOMP_SPINCOUNT = '1';
-  }
   try {
     const req = createRequire(import.meta.url);
     addon = req(path) as NativeAddon;

@@ -2,9 +2,9 @@
 // Float32Arrays that the TypeScript side owns (zero-copy): inputs are read, outputs are
 // written, nothing is allocated on the JavaScript heap here.
 #include <node_api.h>
-#include <omp.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
+#include <sched.h>
 #endif
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gemm.h"
@@ -84,6 +85,16 @@ int threads_for(long n, long grain = kParallelMin) {
 
 // ---- info / settings ----
 
+// CPUs this process may run on (its affinity mask), as OpenMP's omp_get_num_procs counted.
+int online_cpus() {
+#if defined(__linux__)
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+#endif
+  const unsigned n = std::thread::hardware_concurrency();
+  return n ? (int)n : 1;
+}
+
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value o, s, t, m;
   CHECK(napi_create_object(env, &o));
@@ -91,7 +102,7 @@ napi_value Info(napi_env env, napi_callback_info) {
   CHECK(napi_set_named_property(env, o, "isa", s));
   CHECK(napi_create_int32(env, gk_threads(), &t));
   CHECK(napi_set_named_property(env, o, "threads", t));
-  CHECK(napi_create_int32(env, omp_get_num_procs(), &m));
+  CHECK(napi_create_int32(env, online_cpus(), &m));
   CHECK(napi_set_named_property(env, o, "cpus", m));
   napi_value list;
   CHECK(napi_create_array(env, &list));
@@ -143,13 +154,14 @@ void epilogue(float* y, long rows, long cols, const float* bias, int act, float 
   const Kern& k = *gk_kern();
   const long n = rows * cols;
   const int nt = threads_for(n);
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (long r = 0; r < rows; r++) {
-    float* yr = y + r * cols;
-    if (bias)
-      for (long c = 0; c < cols; c++) yr[c] += bias[c];
-    if (act >= 0) k.unary(act, yr, yr, cols, alpha);
-  }
+  gk_parallel_ranges(rows, nt, [&](long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+      float* yr = y + r * cols;
+      if (bias)
+        for (long c = 0; c < cols; c++) yr[c] += bias[c];
+      if (act >= 0) k.unary(act, yr, yr, cols, alpha);
+    }
+  });
 }
 
 // matmul(a, b, out, batch, M, N, K, transA, transB, aBatchStride, bBatchStride, bias, act, alpha)
@@ -253,12 +265,11 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     k.unary(op, F32P(X), F32P(Y), n, alpha);
     return nullptr;
   }
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+  gk_parallel(nt, nt, [&](long task) {
+    const int t = (int)task, T = nt;
     const long i0 = n * t / T / 16 * 16, i1 = t == T - 1 ? n : n * (t + 1) / T / 16 * 16;
     k.unary(op, F32P(X) + i0, F32P(Y) + i0, i1 - i0, alpha);
-  }
+  });
   return nullptr;
 }
 
@@ -275,12 +286,11 @@ napi_value ActivationGrad(napi_env env, napi_callback_info info) {
   const long n = (long)X.length;
   const Kern& k = *gk_kern();
   const int nt = threads_for(n);
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+  gk_parallel(nt, nt, [&](long task) {
+    const int t = (int)task, T = nt;
     const long i0 = n * t / T / 16 * 16, i1 = t == T - 1 ? n : n * (t + 1) / T / 16 * 16;
     k.act_grad(op, F32P(DY) + i0, F32P(X) + i0, F32P(Y) + i0, i1 - i0, alpha);
-  }
+  });
   return nullptr;
 }
 
@@ -313,9 +323,8 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   const float* pb = F32P(B);
   char* po = (char*)O.data;
   const int nt = threads_for(outer * inner);
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+  gk_parallel(nt, nt, [&](long task) {
+    const int t = (int)task, T = nt;
     const long o0 = outer * t / T, o1 = outer * (t + 1) / T;
     long idx[8] = {0};
     long rem = o0;
@@ -344,7 +353,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
         idx[d] = 0;
       }
     }
-  }
+  });
   return nullptr;
 }
 
@@ -365,13 +374,15 @@ napi_value Select(napi_env env, napi_callback_info info) {
   float* po = F32P(O);
   const int nt = threads_for(n);
   if (inner == 1) {
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (long i = 0; i < n; i++) po[i] = c[i] ? pa[i] : pb[i];
+    gk_parallel_ranges(n, nt, [&](long i0, long i1) {
+      for (long i = i0; i < i1; i++) po[i] = c[i] ? pa[i] : pb[i];
+    });
   } else {
     const long rows = n / inner;
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (long r = 0; r < rows; r++)
-      memcpy(po + r * inner, (c[r] ? pa : pb) + r * inner, inner * sizeof(float));
+    gk_parallel_ranges(rows, nt, [&](long r0, long r1) {
+      for (long r = r0; r < r1; r++)
+        memcpy(po + r * inner, (c[r] ? pa : pb) + r * inner, inner * sizeof(float));
+    });
   }
   return nullptr;
 }
@@ -394,14 +405,13 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
     if (outer * inner * nt <= (1 << 22) && red >= 2 * nt) {
       const int kop = op == 3 /* mean */ ? 0 /* sum */ : op;
       std::vector<float> part((size_t)nt * outer * inner);
-#pragma omp parallel num_threads(nt)
-      {
-        const int t = omp_get_thread_num(), T = omp_get_num_threads();
+      gk_parallel(nt, nt, [&](long task) {
+        const int t = (int)task, T = nt;
         const long r0 = red * t / T, r1 = red * (t + 1) / T;
         float* dst = part.data() + (size_t)t * outer * inner;
         for (long o = 0; o < outer; o++)
           k.reduce(kop, F32P(X) + (o * red + r0) * inner, dst + o * inner, 0, 1, r1 - r0, inner);
-      }
+      });
       float* y = F32P(Y);
       for (long i = 0; i < outer * inner; i++) {
         if (kop == 0) {
@@ -426,11 +436,10 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
     k.reduce(op, F32P(X), F32P(Y), 0, outer, red, inner);
     return nullptr;
   }
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+  gk_parallel(nt, nt, [&](long task) {
+    const int t = (int)task, T = nt;
     k.reduce(op, F32P(X), F32P(Y), outer * t / T, outer * (t + 1) / T, red, inner);
-  }
+  });
   return nullptr;
 }
 
@@ -460,12 +469,11 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   const long rows = (long)X.length / ch;
   const Kern& k = *gk_kern();
   const int nt = threads_for((long)X.length);
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+  gk_parallel(nt, nt, [&](long task) {
+    const int t = (int)task, T = nt;
     const long r0 = rows * t / T, r1 = rows * (t + 1) / T;
     k.scale_shift(F32P(X) + r0 * ch, F32P(Y) + r0 * ch, r1 - r0, ch, F32P(MEAN), scale.data(), offset.data());
-  }
+  });
   return nullptr;
 }
 
@@ -487,16 +495,15 @@ napi_value AddN(napi_env env, napi_callback_info info) {
   const long n = (long)O.length;
   float* o = F32P(O);
   const int nt = threads_for(n);
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+  gk_parallel(nt, nt, [&](long task) {
+    const int t = (int)task, T = nt;
     const long i0 = n * t / T, i1 = n * (t + 1) / T;
     for (long i = i0; i < i1; i++) o[i] = len ? ins[0][i] : 0.f;
     for (uint32_t j = 1; j < len; j++) {
       const float* p = ins[j];
       for (long i = i0; i < i1; i++) o[i] += p[i];
     }
-  }
+  });
   return nullptr;
 }
 
@@ -513,13 +520,12 @@ napi_value Adam(napi_env env, napi_callback_info info) {
               eps = (float)num(env, a.v[10]), c1 = (float)num(env, a.v[11]), c2 = (float)num(env, a.v[12]);
   const Kern& k = *gk_kern();
   const int nt = threads_for(n);
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+  gk_parallel(nt, nt, [&](long task) {
+    const int t = (int)task, T = nt;
     const long i0 = n * t / T, i1 = n * (t + 1) / T;
     k.adam(F32P(W) + i0, F32P(G) + i0, F32P(M) + i0, F32P(V) + i0, F32P(W2) + i0, F32P(M2) + i0,
            F32P(V2) + i0, i1 - i0, lr, b1, b2, eps, c1, c2);
-  }
+  });
   return nullptr;
 }
 
@@ -540,14 +546,13 @@ napi_value RmsProp(napi_env env, napi_callback_info info) {
               eps = (float)num(env, a.v[12]);
   const Kern& k = *gk_kern();
   const int nt = threads_for(n);
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+  gk_parallel(nt, nt, [&](long task) {
+    const int t = (int)task, T = nt;
     const long i0 = n * t / T, i1 = n * (t + 1) / T;
     k.rmsprop(F32P(W) + i0, F32P(G) + i0, F32P(MS) + i0, centered ? F32P(MG) + i0 : nullptr, F32P(MOM) + i0,
               F32P(W2) + i0, F32P(MS2) + i0, centered ? F32P(MG2) + i0 : nullptr, F32P(MOM2) + i0, i1 - i0, lr,
               decay, mo, eps, centered ? 1 : 0);
-  }
+  });
   return nullptr;
 }
 
@@ -574,7 +579,7 @@ napi_value Init(napi_env env, napi_value exports) {
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
   }
 #endif
-  int nt = omp_get_num_procs();
+  int nt = online_cpus();
   if (const char* e = getenv("GANKIT_THREADS")) {
     int v = atoi(e);
     if (v > 0) nt = v;

@@ -1,18 +1,15 @@
 #include "gemm.h"
 
-#include <omp.h>
+#include "threads.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <vector>
 
 static const Kern* g_kern = nullptr;
-static int g_threads = 1;
 
 void gk_set_kern(const Kern* k) { g_kern = k; }
 const Kern* gk_kern() { return g_kern; }
-void gk_set_threads(int n) { g_threads = n < 1 ? 1 : n; }
-int gk_threads() { return g_threads; }
 
 // Blocking: KC rows of B stay in cache as one micro-panel per NR columns while MC rows of
 // A (rounded to a multiple of MR at run time) stream past them. THIN_ROWS: see gk_gemm.
@@ -143,7 +140,7 @@ static void gemm_direct(long M, long N, long K, const float* A, long rsA, long c
   float* pbuf = directB ? nullptr : tl_packB.get(npad * K);
   float* ebuf = edge ? tl_col.get(K * NR) : nullptr;
   const double flops = 2.0 * M * N * K;
-  int nt = flops < 4e5 ? 1 : g_threads;
+  int nt = flops < 4e5 ? 1 : gk_threads();
   const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
   long NCT = std::max<long>(NR, std::min<long>(npad, 256) / NR * NR);
   const long mb = (M + MC - 1) / MC;
@@ -152,63 +149,104 @@ static void gemm_direct(long M, long N, long K, const float* A, long rsA, long c
   nt = (int)std::min<long>(nt, mb * nb);
   const long bstrips = npad / NR;
   const Kern& kern = *g_kern;
-#pragma omp parallel num_threads(nt)
-  {
-    if (!directB) {
-#pragma omp for schedule(static)
-      for (long s = 0; s < bstrips; s++) {
-        const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
-        for (long pc = 0; pc < K; pc += KC) {
-          const long kc = std::min(KC, K - pc);
-          pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
-        }
-      }
-    } else if (edge) {
-#pragma omp single
-      for (long k = 0; k < K; k++) {
-        const float* src = B + k * rsB + nfull;
-        float* dst = ebuf + k * NR;
-        long j = 0;
-        for (; j < N - nfull; j++) dst[j] = src[j];
-        for (; j < NR; j++) dst[j] = 0.f;
-      }
-    }
-    alignas(64) float tile[16 * 64];  // MR x NR at most
-#pragma omp for schedule(dynamic, 1)
-    for (long t = 0; t < mb * nb; t++) {
-      const long ib = t / nb, jb = t % nb;
-      const long m0 = ib * MC, m1 = std::min(M, m0 + MC);
-      const long n0 = jb * NCT, n1 = std::min(N, n0 + NCT);
+  if (!directB) {
+    gk_parallel(bstrips, nt, [&](long s) {
+      const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
       for (long pc = 0; pc < K; pc += KC) {
         const long kc = std::min(KC, K - pc);
-        const bool acc = accumulate || pc > 0;
-        for (long jr = n0; jr < n1; jr += NR) {
-          const int nr = (int)std::min<long>(NR, n1 - jr);
-          const float* bp;
-          long bk;
-          if (!directB) bp = pbuf + pc * npad + jr * kc, bk = NR;
-          else if (jr >= nfull) bp = ebuf + pc * NR, bk = NR;
-          else bp = B + pc * rsB + jr, bk = rsB;
-          for (long ir = m0; ir < m1; ir += MR) {
-            const int mr = (int)std::min<long>(MR, m1 - ir);
-            const float* ap = A + ir * rsA + pc * csA;
-            float* cp = C + ir * ldc + jr;
-            if (nr == NR) {
-              kern.micro_s(kc, ap, rsA, csA, bp, bk, cp, ldc, mr, acc);
-            } else {
-              kern.micro_s(kc, ap, rsA, csA, bp, bk, tile, NR, mr, 0);
-              for (int i = 0; i < mr; i++) {
-                float* cr = cp + i * ldc;
-                const float* tr = tile + i * NR;
-                if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
-                else for (int j = 0; j < nr; j++) cr[j] = tr[j];
-              }
+        pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
+      }
+    });
+  } else if (edge) {
+    for (long k = 0; k < K; k++) {
+      const float* src = B + k * rsB + nfull;
+      float* dst = ebuf + k * NR;
+      long j = 0;
+      for (; j < N - nfull; j++) dst[j] = src[j];
+      for (; j < NR; j++) dst[j] = 0.f;
+    }
+  }
+  gk_parallel(mb * nb, nt, [&](long t) {
+    alignas(64) float tile[16 * 64];  // MR x NR at most
+    const long ib = t / nb, jb = t % nb;
+    const long m0 = ib * MC, m1 = std::min(M, m0 + MC);
+    const long n0 = jb * NCT, n1 = std::min(N, n0 + NCT);
+    for (long pc = 0; pc < K; pc += KC) {
+      const long kc = std::min(KC, K - pc);
+      const bool acc = accumulate || pc > 0;
+      for (long jr = n0; jr < n1; jr += NR) {
+        const int nr = (int)std::min<long>(NR, n1 - jr);
+        const float* bp;
+        long bk;
+        if (!directB) bp = pbuf + pc * npad + jr * kc, bk = NR;
+        else if (jr >= nfull) bp = ebuf + pc * NR, bk = NR;
+        else bp = B + pc * rsB + jr, bk = rsB;
+        for (long ir = m0; ir < m1; ir += MR) {
+          const int mr = (int)std::min<long>(MR, m1 - ir);
+          const float* ap = A + ir * rsA + pc * csA;
+          float* cp = C + ir * ldc + jr;
+          if (nr == NR) {
+            kern.micro_s(kc, ap, rsA, csA, bp, bk, cp, ldc, mr, acc);
+          } else {
+            kern.micro_s(kc, ap, rsA, csA, bp, bk, tile, NR, mr, 0);
+            for (int i = 0; i < mr; i++) {
+              float* cr = cp + i * ldc;
+              const float* tr = tile + i * NR;
+              if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
+              else for (int j = 0; j < nr; j++) cr[j] = tr[j];
             }
           }
         }
       }
     }
-  }
+  });
+}
+
+// Thin A times a transposed B (B = W^T for a stored W [N x K] with rows K floats apart: the
+// input gradient dy * W^T of a dense layer). Computed as C^T = W * A^T: W is read once, in
+// place, MR rows at a time (each row a sequential stream the prefetcher follows), and only
+// A^T, small, is packed. Packing all of W^T instead, as the general path does, moved three
+// times the memory for a batch of 64.
+static void gemm_thin_bt(long M, long N, long K, const float* A, long rsA, long csA, const float* W,
+                         long ldw, float* C, long ldc, bool accumulate) {
+  const Kern& kern = *g_kern;
+  const int MR = kern.mr, NR = kern.nr;
+  const long KB = 2048;  // depth per micro-kernel call: a packed strip of A^T stays in L2
+  const long strips = (M + NR - 1) / NR;
+  float* pa = tl_packB.get(strips * NR * K);
+  const long groups = (N + MR - 1) / MR;
+  const double flops = 2.0 * M * N * K;
+  const int nt = (int)std::min<long>(flops < 4e5 ? 1 : gk_threads(), std::max<long>(1, groups / 4));
+  // A^T as a [K x M] matrix: element (k, i) = A[i * rsA + k * csA].
+  gk_parallel(strips, nt, [&](long s) {
+    const long i0 = s * NR, nr = std::min<long>(NR, M - i0);
+    for (long k0 = 0; k0 < K; k0 += KB) {
+      const long kb = std::min(KB, K - k0);
+      pack_b(A + i0 * rsA + k0 * csA, csA, rsA, kb, nr, pa + s * NR * K + k0 * NR, NR);
+    }
+  });
+  const long per_task = 4;  // row groups per task
+  gk_parallel((groups + per_task - 1) / per_task, nt, [&](long t) {
+    alignas(64) float tile[16 * 64];  // MR x NR at most
+    for (long g = t * per_task; g < std::min(groups, (t + 1) * per_task); g++) {
+      const long j0 = g * MR;
+      const int mr = (int)std::min<long>(MR, N - j0);
+      for (long s = 0; s < strips; s++) {
+        const long i0 = s * NR;
+        const int nr = (int)std::min<long>(NR, M - i0);
+        for (long k0 = 0; k0 < K; k0 += KB) {
+          const long kb = std::min(KB, K - k0);
+          kern.micro_s(kb, W + j0 * ldw + k0, ldw, 1, pa + s * NR * K + k0 * NR, NR, tile, NR, mr, k0 > 0);
+        }
+        // tile[r][c] is C[i0 + c][j0 + r]
+        for (int c = 0; c < nr; c++) {
+          float* cr = C + (i0 + c) * ldc + j0;
+          if (accumulate) for (int r = 0; r < mr; r++) cr[r] += tile[r * NR + c];
+          else for (int r = 0; r < mr; r++) cr[r] = tile[r * NR + c];
+        }
+      }
+    }
+  });
 }
 
 // Tall A: B packed once, by all threads together, into a buffer every task shares (KC-deep
@@ -220,7 +258,7 @@ static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, lo
   const long npad = round_up(N, NR);
   float* pbuf = tl_packB.get(npad * K);
   const double flops = 2.0 * M * N * K;
-  int nt = flops < 4e5 ? 1 : g_threads;
+  int nt = flops < 4e5 ? 1 : gk_threads();
   const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
   long NCT = std::max<long>(NR, std::min<long>(npad, 256) / NR * NR);
   const long mb = (M + MC - 1) / MC;
@@ -229,48 +267,43 @@ static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, lo
   nt = (int)std::min<long>(nt, mb * nb);
   const long bstrips = npad / NR;
   const Kern& kern = *g_kern;
-#pragma omp parallel num_threads(nt)
-  {
-#pragma omp for schedule(static)
-    for (long s = 0; s < bstrips; s++) {
-      const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
-      for (long pc = 0; pc < K; pc += KC) {
-        const long kc = std::min(KC, K - pc);
-        pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
-      }
+  gk_parallel(bstrips, nt, [&](long s) {
+    const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
+    for (long pc = 0; pc < K; pc += KC) {
+      const long kc = std::min(KC, K - pc);
+      pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
     }
+  });
+  gk_parallel(mb * nb, nt, [&](long t) {
     alignas(64) float tile[16 * 64];  // MR x NR at most
-#pragma omp for schedule(dynamic, 1)
-    for (long t = 0; t < mb * nb; t++) {
-      const long ib = t / nb, jb = t % nb;
-      const long m0 = ib * MC, m1 = std::min(M, m0 + MC);
-      const long n0 = jb * NCT, n1 = std::min(N, n0 + NCT);
-      for (long pc = 0; pc < K; pc += KC) {
-        const long kc = std::min(KC, K - pc);
-        const bool acc = accumulate || pc > 0;
-        const float* bblk = pbuf + pc * npad;
-        for (long jr = n0; jr < n1; jr += NR) {
-          const int nr = (int)std::min<long>(NR, n1 - jr);
-          for (long ir = m0; ir < m1; ir += MR) {
-            const int mr = (int)std::min<long>(MR, m1 - ir);
-            const float* ap = A + ir * rsA + pc * csA;
-            float* cp = C + ir * ldc + jr;
-            if (nr == NR) {
-              kern.micro_s(kc, ap, rsA, csA, bblk + jr * kc, NR, cp, ldc, mr, acc);
-            } else {
-              kern.micro_s(kc, ap, rsA, csA, bblk + jr * kc, NR, tile, NR, mr, 0);
-              for (int i = 0; i < mr; i++) {
-                float* cr = cp + i * ldc;
-                const float* tr = tile + i * NR;
-                if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
-                else for (int j = 0; j < nr; j++) cr[j] = tr[j];
-              }
+    const long ib = t / nb, jb = t % nb;
+    const long m0 = ib * MC, m1 = std::min(M, m0 + MC);
+    const long n0 = jb * NCT, n1 = std::min(N, n0 + NCT);
+    for (long pc = 0; pc < K; pc += KC) {
+      const long kc = std::min(KC, K - pc);
+      const bool acc = accumulate || pc > 0;
+      const float* bblk = pbuf + pc * npad;
+      for (long jr = n0; jr < n1; jr += NR) {
+        const int nr = (int)std::min<long>(NR, n1 - jr);
+        for (long ir = m0; ir < m1; ir += MR) {
+          const int mr = (int)std::min<long>(MR, m1 - ir);
+          const float* ap = A + ir * rsA + pc * csA;
+          float* cp = C + ir * ldc + jr;
+          if (nr == NR) {
+            kern.micro_s(kc, ap, rsA, csA, bblk + jr * kc, NR, cp, ldc, mr, acc);
+          } else {
+            kern.micro_s(kc, ap, rsA, csA, bblk + jr * kc, NR, tile, NR, mr, 0);
+            for (int i = 0; i < mr; i++) {
+              float* cr = cp + i * ldc;
+              const float* tr = tile + i * NR;
+              if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
+              else for (int j = 0; j < nr; j++) cr[j] = tr[j];
             }
           }
         }
       }
     }
-  }
+  });
 }
 
 void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
@@ -284,7 +317,8 @@ void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const f
   // A thin A reuses each element of B only a few times, so packing B (and A) costs as much
   // as the arithmetic: read both in place. A tall A amortizes the packing, and packed B
   // strips avoid the cache-set conflicts of reading KC rows a power of two apart.
-  if (M <= THIN_ROWS) gemm_direct(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate);
+  if (M <= THIN_ROWS && rsB == 1 && csB >= K) gemm_thin_bt(M, N, K, A, rsA, csA, B, csB, C, ldc, accumulate);
+  else if (M <= THIN_ROWS) gemm_direct(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate);
   else gemm_packed_all(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate);
 }
 
@@ -352,14 +386,13 @@ void gk_conv2d(const ConvShape& s, const float* x, const float* w, float* y) {
   long R = std::max<long>(MR, std::min<long>(4 * MC_ROWS, (192 * 1024) / std::max<long>(kcols, 1)));
   R = R / MR * MR;
   const long nblocks = (rows + R - 1) / R;
-  const int nt = (int)std::min<long>(g_threads, nblocks);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-  for (long b = 0; b < nblocks; b++) {
+  const int nt = (int)std::min<long>(gk_threads(), nblocks);
+  gk_parallel(nblocks, nt, [&](long b) {
     const long r0 = b * R, nr = std::min(R, rows - r0);
     float* col = tl_col.get(R * kcols);
     im2col_rows(s, x, r0, nr, col);
     gemm_packed(nr, col, kcols, 1, pb, y + r0 * s.cout, s.cout, false);
-  }
+  });
 }
 
 void gk_conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx) {
@@ -381,9 +414,8 @@ void gk_conv2d_backprop_input(const ConvShape& s, const float* dy, const float* 
   // Tasks own whole images, so the scatter-add never races.
   const long per_group = std::max<long>(1, R / std::max<long>(per_img, 1));
   const long groups = (s.n + per_group - 1) / per_group;
-  const int nt = (int)std::min<long>(g_threads, groups);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-  for (long g = 0; g < groups; g++) {
+  const int nt = (int)std::min<long>(gk_threads(), groups);
+  gk_parallel(groups, nt, [&](long g) {
     const long rbeg = g * per_group * per_img, rend = std::min(s.n, (g + 1) * per_group) * per_img;
     float* col = tl_col.get(R * kcols);
     for (long r0 = rbeg; r0 < rend; r0 += R) {
@@ -391,7 +423,7 @@ void gk_conv2d_backprop_input(const ConvShape& s, const float* dy, const float* 
       gemm_packed(nr, dy + r0 * s.cout, s.cout, 1, pb, col, kcols, false);
       col2im_rows(s, col, r0, nr, dx);
     }
-  }
+  });
 }
 
 void gk_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
@@ -401,23 +433,21 @@ void gk_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* 
     gk_gemm(kcols, s.cout, rows, x, 1, kcols, dy, s.cout, 1, dw, s.cout, false);
     return;
   }
-  // Threads take blocks of rows (the GEMM's K) and sum into their own dW; one reduction.
+  // Rows (the GEMM's K) are dealt round-robin to nt parts, each summing into a dW of its
+  // own; the parts are added in a fixed order, so the result does not depend on timing.
   const long R = KC;
   const long nblocks = (rows + R - 1) / R;
-  const int nt = (int)std::min<long>(g_threads, std::max<long>(1, nblocks / 2));
+  const int nt = (int)std::min<long>(gk_threads(), std::max<long>(1, nblocks / 2));
   const long total = kcols * s.cout;
   std::vector<float> partial(nt > 1 ? (size_t)(nt - 1) * total : 0, 0.f);
   memset(dw, 0, sizeof(float) * total);
   const int NR = g_kern->nr;
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num();
+  gk_parallel(nt, nt, [&](long t) {
     float* out = t == 0 ? dw : partial.data() + (size_t)(t - 1) * total;
     float* col = tl_col.get(R * kcols);
     const long npad = round_up(s.cout, NR);
     float* bp = tl_packB.get(npad * R);
-#pragma omp for schedule(dynamic, 1)
-    for (long b = 0; b < nblocks; b++) {
+    for (long b = t; b < nblocks; b += nt) {
       const long r0 = b * R, nr = std::min(R, rows - r0);
       im2col_rows(s, x, r0, nr, col);
       pack_b(dy + r0 * s.cout, s.cout, 1, nr, s.cout, bp, NR);
@@ -425,7 +455,7 @@ void gk_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* 
       // A = col^T: element (i, k) = col[k * kcols + i]
       gemm_packed(kcols, col, 1, kcols, pb, out, s.cout, true);
     }
-  }
+  });
   for (int t = 1; t < nt; t++) {
     const float* p = partial.data() + (size_t)(t - 1) * total;
     for (long i = 0; i < total; i++) dw[i] += p[i];

@@ -1,11 +1,10 @@
 // Blocked, packed single-precision GEMM and the convolutions built on it.
 #pragma once
 #include "kern.h"
+#include "threads.h"
 
 void gk_set_kern(const Kern* k);
 const Kern* gk_kern();
-void gk_set_threads(int n);
-int gk_threads();
 
 // C[M,N] (+)= A[M,K] * B[K,N]; element (i,k) of A at A[i*rsA + k*csA], likewise B.
 void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,

@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:profile -- --workload mlp-mnist [--iters 10] [--backend native]`: where one
+ * training iteration of a reference workload spends its time. Times the plain iteration
+ * (median wall clock), then runs the same iterations with a timer around every kernel and
+ * sums kernel time per kernel name (and per input shapes), so that the gap between wall
+ * clock and kernel time (the TF.js engine, tape and JavaScript between kernels) shows.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { registerNativeBackend } from '../src/native/index.js';
+import { makeTrainer, WORKLOADS, type WorkloadName } from './workloads.js';
+
+const flag = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const workload = flag('workload', 'mlp-mnist') as WorkloadName;
+if (!WORKLOADS.includes(workload)) throw new Error(`unknown workload ${workload}; one of ${WORKLOADS.join(', ')}`);
+const iters = Number(flag('iters', '10'));
+const backend = flag('backend', 'native');
+const top = Number(flag('top', '25'));
+registerNativeBackend();
+await tf.setBackend(backend);
+
+const trainer = makeTrainer(workload, { seed: 1 });
+for (let i = 0; i < 3; i++) trainer.iteration();
+const wall: number[] = [];
+for (let i = 0; i < iters; i++) {
+  const t = performance.now();
+  trainer.iteration();
+  wall.push(performance.now() - t);
+}
+wall.sort((a, b) => a - b);
+const median = wall[Math.floor(wall.length / 2)];
+
+const byName = new Map<string, { ms: number; calls: number }>();
+const byShape = new Map<string, { ms: number; calls: number }>();
+let kernelMs = 0, calls = 0;
+// Each kernel function wrapped with a timer (tf.profile would read every output back to
+// check it for NaN, which takes the buffers out of the native backend's pool and skews
+// what it measures). Nested kernels (a kernel calling another) count in both.
+for (const k of tf.getKernelsForBackend(backend)) {
+  const f = k.kernelFunc;
+  (k as { kernelFunc: typeof f }).kernelFunc = (args) => {
+    const t = performance.now();
+    const out = f(args);
+    const ms = performance.now() - t;
+    kernelMs += ms;
+    calls++;
+    const a = byName.get(k.kernelName) ?? { ms: 0, calls: 0 };
+    a.ms += ms; a.calls++;
+    byName.set(k.kernelName, a);
+    const shapes = Object.values(args.inputs).map((x) => `[${(x as tf.TensorInfo | undefined)?.shape ?? ""}]`).join(' ');
+    const key = `${k.kernelName} ${shapes}`;
+    const b = byShape.get(key) ?? { ms: 0, calls: 0 };
+    b.ms += ms; b.calls++;
+    byShape.set(key, b);
+    return out;
+  };
+}
+const t0 = performance.now();
+for (let i = 0; i < iters; i++) trainer.iteration();
+const timedWall = (performance.now() - t0) / iters;
+const per = (x: number) => (x / iters).toFixed(2);
+console.log(`${workload} on ${backend}: wall ${median.toFixed(2)} ms/iter (median of ${iters}); with timers ${timedWall.toFixed(2)} ms/iter, of which kernels ${per(kernelMs)} ms in ${calls / iters} calls`);
+console.log('\nby kernel (ms/iter, calls/iter):');
+for (const [n, a] of [...byName].sort((x, y) => y[1].ms - x[1].ms).slice(0, top)) console.log(`  ${per(a.ms).padStart(8)}  ${String(a.calls / iters).padStart(5)}  ${n}`);
+console.log('\nby kernel and input shapes:');
+for (const [n, a] of [...byShape].sort((x, y) => y[1].ms - x[1].ms).slice(0, top)) console.log(`  ${per(a.ms).padStart(8)}  ${String(a.calls / iters).padStart(5)}  ${n}`);
+trainer.dispose();
