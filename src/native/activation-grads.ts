@@ -39,6 +39,7 @@ function activationGradKernel(addon: NativeAddon): KernelFunc {
     const backend = args.backend as unknown as NativeBackend;
     const dy = args.inputs.dy as TensorInfo, x = args.inputs.x as TensorInfo;
     const { op, alpha } = args.attrs as unknown as Attrs;
+    if (backend.isZero(dy)) return backend.zeroOutput(x.shape);
     const dyv = backend.data.get(dy.dataId).values, xv = backend.data.get(x.dataId).values;
     let out: Float32Array;
     if (dyv instanceof Float32Array && xv instanceof Float32Array && dyv.length === xv.length) {

@@ -25,6 +25,46 @@ type BackendValues = Float32Array | Int32Array | Uint8Array | Uint8Array[];
  */
 export class NativeBackend extends MathBackendCPU {
   readonly pool = new BufferPool();
+  /**
+   * Data known to hold only zeros, so kernels may skip work on it: a product with it is
+   * zero, a sum with it is the other operand. Gradients bring such data in bulk: the
+   * gradient of a ReLU mask is zero, and under a gradient penalty TF.js (like PyTorch)
+   * would push those zeros back through every layer's GEMMs. Set only on fresh outputs
+   * filled with zeros; the values are always real zeros, so the mark only saves work.
+   * Forgotten when data is written again (move, or an optimizer's in-place update).
+   */
+  private readonly zeros = new WeakSet<DataId>();
+  /** Kernel calls answered from known zeros since the last reset. */
+  zeroSkips = 0;
+
+  /** A fresh float32 output of `shape` filled with zeros, marked as such. */
+  zeroOutput(shape: number[]): TensorInfo {
+    this.zeroSkips++;
+    const t = this.makeTensorInfo(shape, 'float32', this.pool.alloc(util.sizeFromShape(shape), true));
+    this.zeros.add(t.dataId);
+    return t;
+  }
+
+  markZero(t: TensorInfo): TensorInfo {
+    this.zeros.add(t.dataId);
+    return t;
+  }
+
+  isZero(t: TensorInfo | undefined | null): boolean {
+    return t !== undefined && t !== null && t.dtype === 'float32' && this.zeros.has(t.dataId);
+  }
+
+  /** Called after data was updated in place. */
+  forgetZero(dataId: DataId): void {
+    this.zeros.delete(dataId);
+  }
+
+  /** `t` again, as a new reference to the same data (what the cpu Identity kernel returns). */
+  alias(t: TensorInfo, shape = t.shape): TensorInfo {
+    this.zeroSkips++;
+    this.incRef(t.dataId);
+    return { dataId: t.dataId, shape: shape.slice(), dtype: t.dtype };
+  }
 
   override write(values: BackendValues, shape: number[], dtype: tf.DataType): DataId {
     this.pool.adopt(values);
@@ -32,6 +72,7 @@ export class NativeBackend extends MathBackendCPU {
   }
 
   override move(dataId: DataId, values: BackendValues, shape: number[], dtype: tf.DataType, refCount: number): void {
+    this.zeros.delete(dataId);
     this.pool.adopt(values);
     super.move(dataId, values, shape, dtype, refCount);
   }
@@ -103,6 +144,9 @@ const ACTIVATIONS: Record<string, number> = {
   elu: Unary.Elu,
 };
 
+/** Activations with f(0) = 0: a fused matMul of zeros without bias stays zero through them. */
+const ZERO_PRESERVING = new Set<number | null>([NO_ACTIVATION, Unary.Relu, Unary.Relu6, Unary.LeakyRelu, Unary.Elu]);
+
 function activationCode(activation: unknown): number | null {
   if (activation === undefined || activation === null) return NO_ACTIVATION;
   const code = ACTIVATIONS[activation as string];
@@ -141,6 +185,9 @@ function matmulKernel(addon: NativeAddon, fused: boolean): KernelFunc {
     const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
     const batch = Math.max(batchA, batchB);
     if (util.sizeFromShape(outer) !== batch) return fallback(args);
+    if ((backend.isZero(a) || backend.isZero(b)) && biasv === null && ZERO_PRESERVING.has(act)) {
+      return backend.zeroOutput([...outer, m, n]);
+    }
     const out = backend.pool.alloc(batch * m * n);
     addon.matmul(av, bv, out, batch, m, n, k, transposeA, transposeB,
       batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n, biasv, act, alpha);
@@ -261,6 +308,13 @@ function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc 
     }
     const bc = broadcast(a.shape, b.shape);
     if (bc.shape.length > 8) return fallback(args);
+    const za = backend.isZero(a), zb = backend.isZero(b);
+    if (za || zb) {
+      const sameAsOut = (t: TensorInfo) => util.arraysEqual(t.shape, bc.outShape);
+      if (op === Binary.Mul && (za || zb)) return backend.zeroOutput(bc.outShape);
+      if (op === Binary.Add && za && sameAsOut(b)) return backend.alias(b);
+      if ((op === Binary.Add || op === Binary.Sub) && zb && sameAsOut(a)) return backend.alias(a);
+    }
     const size = util.sizeFromShape(bc.outShape);
     const out = compare ? new Uint8Array(size) : backend.pool.alloc(size);
     addon.binary(op, av, bv, out, bc.shape, bc.aStrides, bc.bStrides);
@@ -294,8 +348,11 @@ function addNKernel(addon: NativeAddon): KernelFunc {
         tensors.some((t) => !util.arraysEqual(t.shape, tensors[0].shape))) {
       return fallback(args);
     }
+    const nonZero = tensors.filter((t) => !backend.isZero(t));
+    if (nonZero.length === 0) return backend.zeroOutput(tensors[0].shape);
+    if (nonZero.length === 1) return backend.alias(nonZero[0]);
     const out = backend.pool.alloc(values[0]!.length);
-    addon.addN(values as Float32Array[], out);
+    addon.addN(nonZero.map((t) => f32(backend, t)!), out);
     return output(backend, tensors[0].shape.slice(), out);
   };
 }
@@ -349,6 +406,7 @@ function constantKernel(name: string): KernelFunc {
     const dtype = name === tf.Fill ? ((attrs!.dtype as string | undefined) ?? 'float32') : x!.dtype;
     if (dtype !== 'float32') return fallback(args);
     const value = name === tf.ZerosLike ? 0 : name === tf.OnesLike ? 1 : Number(attrs!.value);
+    if (value === 0 && !Object.is(value, -0)) return backend.markZero(output(backend, shape.slice(), backend.pool.alloc(util.sizeFromShape(shape), true)));
     const out = backend.pool.alloc(util.sizeFromShape(shape));
     out.fill(value);
     return output(backend, shape.slice(), out);
@@ -372,9 +430,10 @@ function reduceKernel(addon: NativeAddon, name: string, op: Reduce): KernelFunc 
     const red = util.sizeFromShape(x.shape.slice(first, last + 1));
     const inner = util.sizeFromShape(x.shape.slice(last + 1));
     const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+    const shape = attrs!.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+    if ((op === Reduce.Sum || op === Reduce.Mean) && backend.isZero(x)) return backend.zeroOutput(shape);
     const out = backend.pool.alloc(outer * inner);
     addon.reduce(op, xv, out, outer, red, inner);
-    const shape = attrs!.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
     return output(backend, shape, out);
   };
 }

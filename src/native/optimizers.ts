@@ -97,6 +97,8 @@ export class NativeAdam extends tf.AdamOptimizer {
         if (inPlace.every((a) => a !== null)) {
           const [wp, mp, vp] = inPlace as Float32Array[];
           addon.adam(wp, values(backend, tensor)!, mp, vp, wp, mp, vp, s.learningRate, s.beta1, s.beta2, s.epsilon, c1, c2);
+          // m and v began as zerosLike outputs: no longer zeros
+          for (const t of [value, m, v]) backend.forgetZero(t.dataId);
           return;
         }
         const n = value.size;

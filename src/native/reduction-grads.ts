@@ -28,6 +28,7 @@ function broadcastDivKernel(addon: NativeAddon): KernelFunc {
     const backend = args.backend as unknown as NativeBackend;
     const x = args.inputs.x as TensorInfo;
     const { shape, divisor } = args.attrs as unknown as Attrs;
+    if (backend.isZero(x)) return backend.zeroOutput(shape);
     const raw = backend.data.get(x.dataId).values;
     const xv = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
     const bc = broadcast(x.shape, [1], shape);

@@ -1,0 +1,99 @@
+/**
+ * Known zeros (NativeBackend.zeroOutput / isZero): kernels given data known to be zero skip
+ * their work, with the same results as computing it; the mark never outlives the zeros.
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { NativeAdam } from '../../src/native/index.js';
+import type { NativeBackend } from '../../src/native/backend.js';
+import { NATIVE_DISABLED, Rng, requireNative } from './helpers.js';
+
+const rng = new Rng(4242);
+
+function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  assert.ok(worst <= tol, `${what}: worst relative difference ${worst}`);
+}
+
+/** Gradient of a WGAN-GP critic loss (ReLU MLP) wrt its weights, on `backend`. */
+async function criticGradients(backend: string, weights: Float32Array[], shapes: number[][], real: Float32Array, fake: Float32Array, alpha: Float32Array): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const vars = weights.map((w, i) => tf.variable(tf.tensor(w, shapes[i])));
+  const critic = (x: tf.Tensor) => {
+    let h = x;
+    for (let l = 0; l < vars.length; l += 2) {
+      h = tf.add(tf.matMul(h, vars[l]), vars[l + 1]);
+      if (l + 2 < vars.length) h = tf.relu(h);
+    }
+    return h;
+  };
+  const r = tf.tensor2d(real, [32, 2]), f = tf.tensor2d(fake, [32, 2]), a = tf.tensor2d(alpha, [32, 1]);
+  const { grads } = tf.variableGrads(() => {
+    const xhat = tf.add(tf.mul(a, r), tf.mul(tf.sub(1, a), f));
+    const g = tf.grad((x: tf.Tensor) => tf.sum(critic(x)))(xhat);
+    const gp = tf.mean(tf.square(tf.sub(tf.sqrt(tf.sum(tf.square(g), 1)), 1)));
+    return tf.add(tf.sub(tf.mean(critic(f)), tf.mean(critic(r))), tf.mul(10, gp)) as tf.Scalar;
+  }, vars);
+  const out = vars.map((v) => grads[v.name].dataSync() as Float32Array);
+  tf.dispose([...Object.values(grads), r, f, a, ...vars]);
+  return out;
+}
+
+describe('native known zeros', { skip: NATIVE_DISABLED ? 'GANKIT_NO_NATIVE=1' : false }, () => {
+  before(() => requireNative());
+
+  it('a gradient penalty through ReLUs skips the zero GEMMs and gives the cpu backend\'s gradients', async () => {
+    const shapes = [[2, 64], [64], [64, 64], [64], [64, 64], [64], [64, 1], [1]];
+    const weights = shapes.map((s) => rng.uniforms(s.reduce((p, q) => p * q, 1), -0.3, 0.3));
+    const real = rng.uniforms(64, -1, 1), fake = rng.uniforms(64, -1, 1), alpha = rng.uniforms(32);
+    const cpu = await criticGradients('cpu', weights, shapes, real, fake, alpha);
+    await tf.setBackend('native');
+    const backend = tf.backend() as NativeBackend;
+    backend.zeroSkips = 0;
+    const native = await criticGradients('native', weights, shapes, real, fake, alpha);
+    // the ReLU masks' second derivative is zero: two 64x64 layers' GEMMs (dX and dW) at least
+    assert.ok(backend.zeroSkips >= 4, `only ${backend.zeroSkips} kernel calls skipped`);
+    native.forEach((g, i) => close(g, cpu[i], 1e-4, `gradient ${i}`));
+  });
+
+  it('shortcuts give the shapes and values of the full kernels', async () => {
+    await tf.setBackend('native');
+    const x = tf.tensor2d(rng.uniforms(12, -1, 1), [3, 4]);
+    const z = tf.zerosLike(x), zcol = tf.zerosLike(tf.zeros([3, 1])), w = tf.tensor2d(rng.uniforms(20), [4, 5]);
+    const cases: Array<[string, tf.Tensor, number[], ArrayLike<number>]> = [
+      ['matMul(0, w)', tf.matMul(z, w), [3, 5], new Float32Array(15)],
+      ['add(0, x)', tf.add(z, x), [3, 4], x.dataSync()],
+      ['sub(x, 0)', tf.sub(x, z), [3, 4], x.dataSync()],
+      ['mul(0[3,1], x) broadcast', tf.mul(zcol, x), [3, 4], new Float32Array(12)],
+      ['addN(0, x, 0)', tf.addN([z, x, z]), [3, 4], x.dataSync()],
+      ['sum(0, axis 0, keepDims)', tf.sum(z, 0, true), [1, 4], new Float32Array(4)],
+      ['sub(0, x)', tf.sub(z, x), [3, 4], Array.from(x.dataSync(), (v) => -v)],
+    ];
+    for (const [name, t, shape, want] of cases) {
+      assert.deepEqual(t.shape, shape, `${name}: shape`);
+      close(t.dataSync(), want, 0, name);
+    }
+    tf.dispose([x, z, zcol, w, ...cases.map((c) => c[1])]);
+  });
+
+  it('the mark is dropped when an optimizer updates the zeros in place', async () => {
+    await tf.setBackend('native');
+    const backend = tf.backend() as NativeBackend;
+    // a variable that starts as a zerosLike output, trained in place by the fused Adam
+    // (made in a tidy so that the variable holds the only reference: the in-place path)
+    const v = tf.tidy(() => tf.variable(tf.zerosLike(tf.ones([8, 8]))));
+    assert.ok(backend.isZero(v), 'a zerosLike output is marked');
+    const target = tf.tensor2d(rng.uniforms(64, 1, 2), [8, 8]);
+    const opt = new NativeAdam(0.1, 0.9, 0.999, 1e-8);
+    for (let i = 0; i < 3; i++) tf.tidy(() => { opt.minimize(() => tf.sum(tf.square(tf.sub(v, target))) as tf.Scalar, false, [v]); });
+    const eye = tf.eye(8);
+    const product = tf.matMul(v, eye);
+    close(product.dataSync(), v.dataSync(), 0, 'v · I after training');
+    assert.ok(Math.abs(product.dataSync()[0]) > 0.1, 'v was trained away from zero');
+    tf.dispose([v, target, eye, product]);
+    opt.dispose();
+  });
+});
