@@ -3,9 +3,12 @@
  * PyTorch peer in the same run, plus GEMM and convolution GFLOP/s of the native backend.
  * Prints one table and writes bench/results.json.
  *
- * Flags: --workloads a,b  --backends native,wasm,cpu  --iters N (default 20)  --warmup N (3)
- *        --cpu-iters N (default 2; TF.js's cpu backend is slow)  --cpu-all (cpu on every
- *        workload, not only mlp-mnist)  --threads N  --no-torch  --out FILE
+ * Flags: --workloads a,b  --backends native,wasm,cpu  --iters N  --warmup N (defaults per
+ *        workload, see COUNTS: a few seconds of timed iterations each; the peer gets the
+ *        same)  --cpu-iters N (default 2; TF.js's cpu backend is slow)  --cpu-all (cpu on
+ *        every workload, not only mlp-mnist)  --threads N  --no-torch  --out FILE
+ * Each workload runs on our backends and then, right after, on the peer, so a pair sees
+ * the same machine (timings on this shared 2-core VM drift by tens of percent).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -30,8 +33,18 @@ const has = (name: string) => process.argv.includes(`--${name}`);
 
 const workloads = (flag('workloads')?.split(',') ?? [...WORKLOADS]) as WorkloadName[];
 const backendsWanted = flag('backends')?.split(',') ?? ['native', 'wasm', 'cpu'];
-const iters = Number(flag('iters') ?? 20);
-const warmup = Number(flag('warmup') ?? 3);
+/**
+ * Warm-up and timed iterations per workload. 20 timed iterations of mlp-mnist last 0.3 s,
+ * too short to be steady here: medians moved by 20% between runs.
+ */
+const COUNTS: Record<WorkloadName, { warmup: number; iters: number }> = {
+  'mlp-mnist': { warmup: 20, iters: 100 },
+  'dcgan-mnist': { warmup: 5, iters: 30 },
+  'dcgan-cifar': { warmup: 3, iters: 20 },
+  'wgangp-toy': { warmup: 10, iters: 40 },
+};
+const itersOf = (name: WorkloadName) => Number(flag('iters') ?? COUNTS[name].iters);
+const warmupOf = (name: WorkloadName) => Number(flag('warmup') ?? COUNTS[name].warmup);
 const cpuIters = Number(flag('cpu-iters') ?? 2);
 const outFile = flag('out') ?? join(here, 'results.json');
 if (flag('threads')) setNativeThreads(Number(flag('threads')));
@@ -77,8 +90,8 @@ async function runWorkload(name: WorkloadName, backend: string): Promise<Row> {
   // TF.js's cpu backend, and wasm on convolutions, take seconds to minutes an iteration
   const isCpu = backend === 'cpu' || (backend === 'wasm' && name.startsWith('dcgan'));
   const trainer = makeTrainer(name, { seed: 1 });
-  const n = isCpu ? cpuIters : iters;
-  const w = isCpu ? Math.min(1, warmup) : warmup;
+  const n = isCpu ? cpuIters : itersOf(name);
+  const w = isCpu ? Math.min(1, warmupOf(name)) : warmupOf(name);
   try {
     for (let i = 0; i < w; i++) trainer.iteration();
     const times: number[] = [];
@@ -167,6 +180,21 @@ async function main(): Promise<void> {
   console.log(`machine: ${machine}`);
   console.log(`native: ${info.built ? `${info.isa}, ${info.threads} threads` : `not built (${info.reason})`}; backends: ${backends.join(', ')}`);
 
+  let torch: Array<Record<string, number | string>> = [];
+  let torchNote = '';
+  let blas: { library: string; optimized: boolean } | null = null;
+  const withTorch = torchAvailable();
+  if (withTorch) {
+    blas = torchBlas();
+    console.log(`PyTorch BLAS: ${blas.library}`);
+    if (!blas.optimized) {
+      console.log('WARNING: PyTorch runs on the reference BLAS, 10-20x slower than OpenBLAS; for a fair peer: apt-get install -y libopenblas0-pthread');
+    }
+  } else {
+    torchNote = 'PyTorch not available (/usr/bin/python3 without torch)';
+    console.log(torchNote);
+  }
+
   const rows: Row[] = [];
   for (const name of workloads) {
     for (const backend of backends) {
@@ -178,29 +206,16 @@ async function main(): Promise<void> {
       rows.push(row);
       console.log(`  ${name} ${backend}: ${row.img_per_s ?? '-'} img/s${row.note ? ` (${row.note})` : ''}`);
     }
-  }
-
-  let torch: Array<Record<string, number | string>> = [];
-  let torchNote = '';
-  let blas: { library: string; optimized: boolean } | null = null;
-  if (torchAvailable()) {
-    blas = torchBlas();
-    console.log(`PyTorch BLAS: ${blas.library}`);
-    if (!blas.optimized) {
-      console.log('WARNING: PyTorch runs on the reference BLAS, 10-20x slower than OpenBLAS; for a fair peer: apt-get install -y libopenblas0-pthread');
-    }
-    const params = runTorch(['--params', '--workloads', workloads.join(',')]);
-    for (const p of params) {
-      const mine = rows.find((r) => r.workload === p.workload && r.g_params > 0);
-      if (mine && (mine.g_params !== p.g_params || mine.d_params !== p.d_params)) {
-        throw new Error(`${p.workload}: parameter counts differ from the peer's: G ${mine.g_params} vs ${p.g_params}, D ${mine.d_params} vs ${p.d_params}`);
+    if (withTorch) {
+      const [p] = runTorch(['--params', '--workloads', name]);
+      const mine = rows.find((r) => r.workload === name && r.g_params > 0);
+      if (p && mine && (mine.g_params !== p.g_params || mine.d_params !== p.d_params)) {
+        throw new Error(`${name}: parameter counts differ from the peer's: G ${mine.g_params} vs ${p.g_params}, D ${mine.d_params} vs ${p.d_params}`);
       }
+      const t = runTorch(['--json', '--workloads', name, '--iters', String(itersOf(name)), '--warmup', String(warmupOf(name))]);
+      torch.push(...t);
+      for (const x of t) console.log(`  ${x.workload} pytorch ${x.torch}: ${x.img_per_s} img/s`);
     }
-    torch = runTorch(['--json', '--workloads', workloads.join(','), '--iters', String(iters), '--warmup', String(warmup)]);
-    for (const t of torch) console.log(`  ${t.workload} pytorch ${t.torch}: ${t.img_per_s} img/s`);
-  } else {
-    torchNote = 'PyTorch not available (/usr/bin/python3 without torch)';
-    console.log(torchNote);
   }
 
   let kernels: Record<string, number> = {};
@@ -232,7 +247,7 @@ async function main(): Promise<void> {
   const torchVersion = torch[0]?.torch, torchThreads = torch[0]?.threads;
   const notes = [
     `cpu (and wasm on dcgan): ${cpuIters} timed iterations after 1 warm-up${has('cpu-all') ? '' : '; cpu on mlp-mnist only'} (TF.js's cpu backend is slow)`,
-    `others: median of ${iters} iterations after ${warmup} warm-up; img/s = batch / iteration time`,
+    `others, and the peer: median of ${workloads.map((w) => `${itersOf(w)} (${w})`).join(', ')} iterations after ${workloads.map((w) => warmupOf(w)).join('/')} warm-up; img/s = batch / iteration time; each workload's peer run right after ours`,
     torch.length ? `PyTorch ${torchVersion}, ${torchThreads} threads, BLAS ${blas?.library}${blas?.optimized ? '' : ' (reference BLAS: not a fair peer)'}, same run` : torchNote,
   ];
   for (const n of notes) console.log(`note: ${n}`);
