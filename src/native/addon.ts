@@ -39,6 +39,10 @@ export interface NativeAddon {
   reduce(op: number, x: Float32Array, y: Float32Array, outer: number, red: number, inner: number): void;
   batchNorm(x: Float32Array, y: Float32Array, channels: number, mean: Float32Array, variance: Float32Array,
     offset: Float32Array | null, scale: Float32Array | null, eps: number): void;
+  /** Every gradient of FusedBatchNorm (channels last) in two passes over the data. */
+  batchNormGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array | null,
+    eps: number, channels: number, dx: Float32Array, dmean: Float32Array, dvariance: Float32Array, dscale: Float32Array,
+    doffset: Float32Array): void;
   addN(inputs: Float32Array[], out: Float32Array): void;
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, w2: Float32Array, m2: Float32Array, v2: Float32Array,
     lr: number, beta1: number, beta2: number, eps: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void;

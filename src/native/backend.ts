@@ -13,6 +13,7 @@ import { BufferPool } from './pool.js';
 import { broadcast } from './broadcast.js';
 import { activationGradKernelConfig, registerNativeActivationGradients } from './activation-grads.js';
 import { broadcastDivKernelConfig, registerNativeReductionGradients } from './reduction-grads.js';
+import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './batchnorm-grad.js';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -516,6 +517,7 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     k(tf.FusedBatchNorm, batchNormKernel(addon)),
     activationGradKernelConfig(addon, NATIVE_BACKEND),
     broadcastDivKernelConfig(addon, NATIVE_BACKEND),
+    batchNormGradKernelConfig(addon, NATIVE_BACKEND),
   ];
 }
 
@@ -546,6 +548,7 @@ export function registerNativeBackend(): boolean {
   }
   registerNativeActivationGradients(NATIVE_BACKEND);
   registerNativeReductionGradients(NATIVE_BACKEND);
+  registerNativeBatchNormGradient(NATIVE_BACKEND);
   tf.registerBackend(NATIVE_BACKEND, () => {
     const backend = new NativeBackend();
     // MathBackendCPU suggests installing tfjs-node on first use; this backend is the answer.

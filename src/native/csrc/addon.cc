@@ -477,6 +477,68 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// batchNormGrad(dy, x, mean, variance, scale|null, eps, channels, dx, dmean, dvariance, dscale,
+// doffset): every gradient of TF.js's FusedBatchNorm (channels last, per-channel
+// parameters) from two passes: per-channel sums of dy and dy * (x - mean), then dx.
+// TF.js's own gradient makes about ten full-size passes.
+napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 12)) THROW("batchNormGrad: 12 arguments");
+  F32(0, DY); F32(1, X); F32(2, MEAN); F32(3, VAR);
+  Arr sc;
+  const bool hasSc = !is_null(env, a.v[4]);
+  if (hasSc && (!get_arr(env, a.v[4], &sc) || sc.type != napi_float32_array)) THROW("batchNormGrad: scale");
+  const float eps = (float)num(env, a.v[5]);
+  const long ch = (long)num(env, a.v[6]);
+  F32(7, DX); F32(8, DMEAN); F32(9, DVAR); F32(10, DSCALE); F32(11, DOFF);
+  const long n = (long)X.length;
+  if (ch <= 0 || n % ch != 0 || (long)DY.length != n || (long)DX.length != n || (long)MEAN.length != ch ||
+      (long)VAR.length != ch || (hasSc && (long)sc.length != ch) || (long)DMEAN.length != ch ||
+      (long)DVAR.length != ch || (long)DSCALE.length != ch || (long)DOFF.length != ch)
+    THROW("batchNormGrad: sizes");
+  const long rows = n / ch;
+  const float *dy = F32P(DY), *x = F32P(X), *mean = F32P(MEAN);
+  // Per task partial sums over a fixed split of the rows, added in task order: the result
+  // does not depend on which thread ran what.
+  const int nt = threads_for(n);
+  std::vector<double> part((size_t)nt * 2 * ch, 0.0);
+  gk_parallel(nt, nt, [&](long t) {
+    const long r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
+    std::vector<float> s1(ch, 0.f), s2(ch, 0.f);
+    for (long r = r0; r < r1; r++) {
+      const float* d = dy + r * ch;
+      const float* xr = x + r * ch;
+      for (long c = 0; c < ch; c++) {
+        s1[c] += d[c];
+        s2[c] += d[c] * (xr[c] - mean[c]);
+      }
+    }
+    double* p = part.data() + (size_t)t * 2 * ch;
+    for (long c = 0; c < ch; c++) p[c] = s1[c], p[ch + c] = s2[c];
+  });
+  std::vector<float> factor(ch);
+  for (long c = 0; c < ch; c++) {
+    double s1 = 0, s2 = 0;
+    for (int t = 0; t < nt; t++) s1 += part[(size_t)t * 2 * ch + c], s2 += part[(size_t)t * 2 * ch + ch + c];
+    const double r = 1.0 / std::sqrt((double)F32P(VAR)[c] + (double)eps);
+    const double g = hasSc ? (double)F32P(sc)[c] : 1.0;
+    factor[c] = (float)(r * g);
+    F32P(DOFF)[c] = (float)s1;
+    F32P(DSCALE)[c] = (float)(r * s2);
+    F32P(DMEAN)[c] = (float)(-r * g * s1);
+    F32P(DVAR)[c] = (float)(-0.5 * r * r * r * g * s2);
+  }
+  float* dx = F32P(DX);
+  gk_parallel_ranges(rows, nt, [&](long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+      const float* d = dy + r * ch;
+      float* o = dx + r * ch;
+      for (long c = 0; c < ch; c++) o[c] = d[c] * factor[c];
+    }
+  });
+  return nullptr;
+}
+
 // addN(list, out)
 napi_value AddN(napi_env env, napi_callback_info info) {
   Args a;
@@ -603,7 +665,8 @@ napi_value Init(napi_env env, napi_value exports) {
              {"addN", AddN},
              {"adam", Adam},
              {"activationGrad", ActivationGrad},
-             {"rmsprop", RmsProp}};
+             {"rmsprop", RmsProp},
+             {"batchNormGrad", BatchNormGrad}};
   for (const auto& f : fns) {
     napi_value fn;
     if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn) != napi_ok) return nullptr;
