@@ -306,6 +306,65 @@ static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, lo
   });
 }
 
+// One output column (N == 1: a discriminator's last layer) or depth one (K == 1: that
+// layer's input gradient). Both are memory-bound; the 32-column micro-kernel would compute
+// 31 padding columns for each real one, so plain loops over contiguous runs do it instead.
+typedef float v4f __attribute__((vector_size(16)));
+typedef float v4fu __attribute__((vector_size(16), aligned(4)));
+
+static float dot(const float* a, const float* b, long n) {
+  v4f s0 = {}, s1 = {};
+  long k = 0;
+  for (; k + 8 <= n; k += 8) {
+    s0 += *(const v4fu*)(a + k) * *(const v4fu*)(b + k);
+    s1 += *(const v4fu*)(a + k + 4) * *(const v4fu*)(b + k + 4);
+  }
+  v4f s = s0 + s1;
+  float r = (s[0] + s[1]) + (s[2] + s[3]);
+  for (; k < n; k++) r += a[k] * b[k];
+  return r;
+}
+
+static bool gemm_skinny(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
+                        long csB, float* C, long ldc, bool accumulate) {
+  const int nt = (int)std::min<long>(gk_threads(), std::max<long>(1, M * std::max(N, K) / (1 << 15)));
+  if (N == 1 && (csA == 1 || rsA == 1)) {
+    std::vector<float> b(K);
+    for (long k = 0; k < K; k++) b[k] = B[k * rsB];
+    gk_parallel_ranges(M, nt, [&](long i0, long i1) {
+      if (csA == 1) {
+        for (long i = i0; i < i1; i++) {
+          const float v = dot(A + i * rsA, b.data(), K);
+          C[i * ldc] = accumulate ? C[i * ldc] + v : v;
+        }
+      } else {  // columns of A contiguous: accumulate b[k] times column k
+        std::vector<float> acc(i1 - i0, 0.f);
+        for (long k = 0; k < K; k++) {
+          const float* col = A + k * csA + i0;
+          const float bk = b[k];
+          for (long i = 0; i < i1 - i0; i++) acc[i] += col[i] * bk;
+        }
+        for (long i = i0; i < i1; i++) C[i * ldc] = accumulate ? C[i * ldc] + acc[i - i0] : acc[i - i0];
+      }
+    });
+    return true;
+  }
+  if (K == 1) {
+    std::vector<float> b(N);
+    for (long j = 0; j < N; j++) b[j] = B[j * csB];
+    gk_parallel_ranges(M, nt, [&](long i0, long i1) {
+      for (long i = i0; i < i1; i++) {
+        const float a = A[i * rsA];
+        float* c = C + i * ldc;
+        if (accumulate) for (long j = 0; j < N; j++) c[j] += a * b[j];
+        else for (long j = 0; j < N; j++) c[j] = a * b[j];
+      }
+    });
+    return true;
+  }
+  return false;
+}
+
 void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
              long csB, float* C, long ldc, bool accumulate) {
   if (M <= 0 || N <= 0) return;
@@ -314,6 +373,7 @@ void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const f
       for (long i = 0; i < M; i++) memset(C + i * ldc, 0, N * sizeof(float));
     return;
   }
+  if ((N == 1 || K == 1) && gemm_skinny(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate)) return;
   // A thin A reuses each element of B only a few times, so packing B (and A) costs as much
   // as the arithmetic: read both in place. A tall A amortizes the packing, and packed B
   // strips avoid the cache-set conflicts of reading KC rows a power of two apart.
