@@ -385,22 +385,40 @@ void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const f
 // ---- convolution, NHWC, through the GEMM with the patch matrix built per block ----
 
 // Writes rows [r0, r0+nr) of the patch matrix (one row per output pixel, kh*kw*cin columns).
+// Works a run of output pixels of one output row at a time, so that the source row and
+// the bounds are worked out once per tap and run, not once per value: with an image's 1
+// or 3 channels the index arithmetic was most of the first layer's convolution time.
 static void im2col_rows(const ConvShape& s, const float* x, long r0, long nr, float* col) {
-  const long kcols = s.kh * s.kw * s.cin;
-  for (long r = 0; r < nr; r++) {
+  const long kcols = s.kh * s.kw * s.cin, per_img = s.oh * s.ow;
+  for (long r = 0; r < nr;) {
     const long row = r0 + r;
-    const long n = row / (s.oh * s.ow), rem = row % (s.oh * s.ow);
-    const long oy = rem / s.ow, ox = rem % s.ow;
+    const long n = row / per_img, rem = row % per_img;
+    const long oy = rem / s.ow, ox0 = rem % s.ow;
+    const long run = std::min(nr - r, s.ow - ox0);
     float* dst = col + r * kcols;
     for (long i = 0; i < s.kh; i++) {
       const long iy = oy * s.sh - s.pt + i * s.dh;
+      const bool row_inside = iy >= 0 && iy < s.h;
+      const float* src_row = x + (n * s.h + (row_inside ? iy : 0)) * s.w * s.cin;
       for (long j = 0; j < s.kw; j++) {
-        const long ix = ox * s.sw - s.pl + j * s.dw;
         float* d = dst + (i * s.kw + j) * s.cin;
-        if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) memset(d, 0, s.cin * sizeof(float));
-        else memcpy(d, x + ((n * s.h + iy) * s.w + ix) * s.cin, s.cin * sizeof(float));
+        for (long t = 0; t < run; t++, d += kcols) {
+          const long ix = (ox0 + t) * s.sw - s.pl + j * s.dw;
+          const bool inside = row_inside && ix >= 0 && ix < s.w;
+          if (s.cin == 1) {
+            d[0] = inside ? src_row[ix] : 0.f;
+          } else if (!inside) {
+            memset(d, 0, s.cin * sizeof(float));
+          } else if (s.cin < 16) {
+            const float* src = src_row + ix * s.cin;
+            for (long q = 0; q < s.cin; q++) d[q] = src[q];
+          } else {
+            memcpy(d, src_row + ix * s.cin, s.cin * sizeof(float));
+          }
+        }
       }
     }
+    r += run;
   }
 }
 
