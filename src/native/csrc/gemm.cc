@@ -306,9 +306,7 @@ static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, lo
   });
 }
 
-// One output column (N == 1: a discriminator's last layer) or depth one (K == 1: that
-// layer's input gradient). Both are memory-bound; the 32-column micro-kernel would compute
-// 31 padding columns for each real one, so plain loops over contiguous runs do it instead.
+// Dot products for gemm_skinny below.
 typedef float v4f __attribute__((vector_size(16)));
 typedef float v4fu __attribute__((vector_size(16), aligned(4)));
 
@@ -325,39 +323,60 @@ static float dot(const float* a, const float* b, long n) {
   return r;
 }
 
+// Few output columns (N <= 4: a discriminator's last layer, a 2-D generator's output) or
+// a shallow depth (K <= 4: the input gradient of such a layer, a first layer fed 2-D
+// points): memory-bound, and the 32-column micro-kernel would mostly compute padding.
+static const long SKINNY = 4;
+
 static bool gemm_skinny(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
                         long csB, float* C, long ldc, bool accumulate) {
   const int nt = (int)std::min<long>(gk_threads(), std::max<long>(1, M * std::max(N, K) / (1 << 15)));
-  if (N == 1 && (csA == 1 || rsA == 1)) {
-    std::vector<float> b(K);
-    for (long k = 0; k < K; k++) b[k] = B[k * rsB];
+  if (N <= SKINNY && (csA == 1 || rsA == 1)) {
+    // column j of B, contiguous
+    std::vector<float> b(N * K);
+    for (long j = 0; j < N; j++)
+      for (long k = 0; k < K; k++) b[j * K + k] = B[k * rsB + j * csB];
     gk_parallel_ranges(M, nt, [&](long i0, long i1) {
-      if (csA == 1) {
-        for (long i = i0; i < i1; i++) {
-          const float v = dot(A + i * rsA, b.data(), K);
-          C[i * ldc] = accumulate ? C[i * ldc] + v : v;
-        }
-      } else {  // columns of A contiguous: accumulate b[k] times column k
-        std::vector<float> acc(i1 - i0, 0.f);
+      if (csA == 1) {  // rows of A contiguous: dot products
+        for (long i = i0; i < i1; i++)
+          for (long j = 0; j < N; j++) {
+            const float v = dot(A + i * rsA, b.data() + j * K, K);
+            C[i * ldc + j] = accumulate ? C[i * ldc + j] + v : v;
+          }
+      } else {  // columns of A contiguous: add b(k, j) times column k
+        const long n = i1 - i0;
+        std::vector<float> acc(n * N, 0.f);
         for (long k = 0; k < K; k++) {
           const float* col = A + k * csA + i0;
-          const float bk = b[k];
-          for (long i = 0; i < i1 - i0; i++) acc[i] += col[i] * bk;
+          for (long j = 0; j < N; j++) {
+            const float bk = b[j * K + k];
+            float* a = acc.data() + j * n;
+            for (long i = 0; i < n; i++) a[i] += col[i] * bk;
+          }
         }
-        for (long i = i0; i < i1; i++) C[i * ldc] = accumulate ? C[i * ldc] + acc[i - i0] : acc[i - i0];
+        for (long i = 0; i < n; i++)
+          for (long j = 0; j < N; j++) {
+            float* c = C + (i0 + i) * ldc + j;
+            *c = accumulate ? *c + acc[j * n + i] : acc[j * n + i];
+          }
       }
     });
     return true;
   }
-  if (K == 1) {
-    std::vector<float> b(N);
-    for (long j = 0; j < N; j++) b[j] = B[j * csB];
+  if (K <= SKINNY) {
+    // row k of B, contiguous
+    std::vector<float> b(K * N);
+    for (long k = 0; k < K; k++)
+      for (long j = 0; j < N; j++) b[k * N + j] = B[k * rsB + j * csB];
     gk_parallel_ranges(M, nt, [&](long i0, long i1) {
       for (long i = i0; i < i1; i++) {
-        const float a = A[i * rsA];
         float* c = C + i * ldc;
-        if (accumulate) for (long j = 0; j < N; j++) c[j] += a * b[j];
-        else for (long j = 0; j < N; j++) c[j] = a * b[j];
+        if (!accumulate) memset(c, 0, N * sizeof(float));
+        for (long k = 0; k < K; k++) {
+          const float a = A[i * rsA + k * csA];
+          const float* bk = b.data() + k * N;
+          for (long j = 0; j < N; j++) c[j] += a * bk[j];
+        }
       }
     });
     return true;
@@ -373,7 +392,7 @@ void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const f
       for (long i = 0; i < M; i++) memset(C + i * ldc, 0, N * sizeof(float));
     return;
   }
-  if ((N == 1 || K == 1) && gemm_skinny(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate)) return;
+  if ((N <= SKINNY || K <= SKINNY) && gemm_skinny(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate)) return;
   // A thin A reuses each element of B only a few times, so packing B (and A) costs as much
   // as the arithmetic: read both in place. A tall A amortizes the packing, and packed B
   // strips avoid the cache-set conflicts of reading KC rows a power of two apart.
