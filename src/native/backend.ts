@@ -312,14 +312,14 @@ function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc 
     const za = backend.isZero(a), zb = backend.isZero(b);
     if (za || zb) {
       const sameAsOut = (t: TensorInfo) => util.arraysEqual(t.shape, bc.outShape);
-      if (op === Binary.Mul && (za || zb)) return backend.zeroOutput(bc.outShape);
+      if (op === Binary.Mul && (za || zb)) return backend.zeroOutput(bc.outShape.slice());
       if (op === Binary.Add && za && sameAsOut(b)) return backend.alias(b);
       if ((op === Binary.Add || op === Binary.Sub) && zb && sameAsOut(a)) return backend.alias(a);
     }
     const size = util.sizeFromShape(bc.outShape);
     const out = compare ? new Uint8Array(size) : backend.pool.alloc(size);
     addon.binary(op, av, bv, out, bc.shape, bc.aStrides, bc.bStrides);
-    return output(backend, bc.outShape, out, compare ? 'bool' : 'float32');
+    return output(backend, bc.outShape.slice(), out, compare ? 'bool' : 'float32');
   };
 }
 

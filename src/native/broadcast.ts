@@ -11,10 +11,28 @@ export interface Broadcast {
 }
 
 /**
+ * Results by shapes: a training step repeats the same few hundred shape pairs, and three
+ * fresh Int32Arrays per elementwise kernel cost more in allocation and garbage collection
+ * than the arithmetic of a small one. Callers must not modify what they get.
+ */
+const cache = new Map<string, Broadcast>();
+const CACHE_MAX = 1024;
+
+/**
  * Output shape and per-axis read strides (0 where broadcast), with mergeable axes merged.
  * The output shape is a's and b's broadcast shape unless given.
  */
 export function broadcast(aShape: number[], bShape: number[], out?: number[]): Broadcast {
+  const key = `${aShape}|${bShape}|${out ?? ''}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const result = computeBroadcast(aShape, bShape, out);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, result);
+  return result;
+}
+
+function computeBroadcast(aShape: number[], bShape: number[], out?: number[]): Broadcast {
   const outShape = out ?? backend_util.assertAndGetBroadcastShape(aShape, bShape);
   const rank = outShape.length;
   const strides = (shape: number[]): number[] => {

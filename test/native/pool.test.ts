@@ -36,6 +36,18 @@ describe('BufferPool', () => {
     assert.equal(pool.hits, 0);
   });
 
+  it('a small view of a pooled buffer still keeps that buffer from reuse; small arrays are never private', () => {
+    const pool = new BufferPool();
+    const parent = pool.alloc(N);
+    pool.adopt(parent);
+    pool.adopt(parent.subarray(0, 4)); // what the cpu Slice kernel stores: a 4-float view
+    pool.release(parent);
+    assert.notEqual(pool.alloc(N), parent, 'a buffer a small view aliases was reused');
+    const small = pool.alloc(8);
+    pool.adopt(small);
+    assert.equal(pool.isPrivate(small), false, 'an on-heap-sized array must not be updated in place');
+  });
+
   it('zeroes a reused buffer on request and respects its byte budget', () => {
     const pool = new BufferPool(N * 4);
     const a = pool.alloc(N);
