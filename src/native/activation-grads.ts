@@ -13,6 +13,7 @@ import '@tensorflow/tfjs-layers';
 import type { GradConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { ActGrad, type NativeAddon } from './addon.js';
 import type { NativeBackend } from './backend.js';
+import { overrideGradient } from './gradient-override.js';
 
 export const ACTIVATION_GRAD = 'GankitActivationGrad';
 
@@ -78,19 +79,6 @@ const activationGradGradient: GradConfig = {
   },
 };
 
-/** Routes the gradients of the four activations through the native kernel while `native` runs. */
-function overrideGradient(kernelName: string, isNative: () => boolean, gradient: (dy: Tensor, saved: Tensor[], attrs: NamedAttrMap) => Tensor): void {
-  const original = tf.getGradient(kernelName);
-  if (!original) throw new Error(`gankit native: TF.js registered no gradient for ${kernelName}`);
-  tf.registerGradient({
-    ...original,
-    gradFunc: (dy, saved, attrs) => {
-      if (!isNative()) return original.gradFunc(dy, saved, attrs);
-      return { x: () => gradient(dy as Tensor, saved, attrs) };
-    },
-  });
-}
-
 export function activationGradKernelConfig(addon: NativeAddon, backendName: string): tf.KernelConfig {
   return { kernelName: ACTIVATION_GRAD, backendName, kernelFunc: activationGradKernel(addon) };
 }
@@ -101,10 +89,13 @@ let registered = false;
 export function registerNativeActivationGradients(backendName: string): void {
   if (registered) return;
   registered = true;
-  const isNative = () => tf.getBackend() === backendName;
   tf.registerGradient(activationGradGradient);
-  overrideGradient(tf.Relu, isNative, (dy, [x]) => activationGrad(dy, x, ActGrad.Relu));
-  overrideGradient(tf.LeakyRelu, isNative, (dy, [x], attrs) => activationGrad(dy, x, ActGrad.LeakyRelu, attrs.alpha as number));
-  overrideGradient(tf.Tanh, isNative, (dy, [y]) => activationGrad(dy, y, ActGrad.Tanh));
-  overrideGradient(tf.Sigmoid, isNative, (dy, [y]) => activationGrad(dy, y, ActGrad.Sigmoid));
+  // The four activations' gradients through the native kernel while `backendName` runs.
+  const route = (kernelName: string, gradient: (dy: Tensor, saved: Tensor[], attrs: NamedAttrMap) => Tensor) =>
+    overrideGradient(kernelName, (dy, saved, attrs) =>
+      tf.getBackend() === backendName ? { x: () => gradient(dy, saved, attrs) } : null);
+  route(tf.Relu, (dy, [x]) => activationGrad(dy, x, ActGrad.Relu));
+  route(tf.LeakyRelu, (dy, [x], attrs) => activationGrad(dy, x, ActGrad.LeakyRelu, attrs.alpha as number));
+  route(tf.Tanh, (dy, [y]) => activationGrad(dy, y, ActGrad.Tanh));
+  route(tf.Sigmoid, (dy, [y]) => activationGrad(dy, y, ActGrad.Sigmoid));
 }

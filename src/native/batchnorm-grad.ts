@@ -15,6 +15,7 @@ import '@tensorflow/tfjs-layers';
 import type { KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
 import type { NativeBackend } from './backend.js';
+import { overrideGradient } from './gradient-override.js';
 
 export const BATCH_NORM_GRAD = 'GankitBatchNormGrad';
 
@@ -54,28 +55,23 @@ let registered = false;
 export function registerNativeBatchNormGradient(backendName: string): void {
   if (registered) return;
   registered = true;
-  const original = tf.getGradient(tf.FusedBatchNorm);
-  if (!original) throw new Error('gankit native: TF.js registered no gradient for FusedBatchNorm');
-  tf.registerGradient({
-    ...original,
-    gradFunc: (dy, saved, attrs) => {
-      const [x, mean, variance, scale] = saved as Array<Tensor | null>;
-      if (tf.getBackend() !== backendName || tf.engine().isTapeOn() || x === null || mean === null || variance === null ||
-          !fusable(dy as Tensor, x, mean, variance, scale ?? null)) {
-        return original.gradFunc(dy, saved, attrs);
-      }
-      const inputs: Record<string, Tensor> = { dy: dy as Tensor, x, mean, variance };
-      if (scale) inputs.scale = scale;
-      const [dx, dmean, dvariance, dscale, doffset] = tf.engine().runKernel(BATCH_NORM_GRAD, inputs,
-        { varianceEpsilon: attrs.varianceEpsilon } as unknown as NamedAttrMap) as Tensor[];
-      const ch = x.shape[x.rank - 1];
-      return {
-        x: () => dx,
-        mean: () => tf.reshape(dmean, mean.shape),
-        variance: () => tf.reshape(dvariance, variance.shape),
-        scale: () => tf.reshape(dscale, [ch]),
-        offset: () => tf.reshape(doffset, [ch]),
-      };
-    },
+  overrideGradient(tf.FusedBatchNorm, (dy, saved, attrs) => {
+    const [x, mean, variance, scale] = saved as Array<Tensor | null>;
+    if (tf.getBackend() !== backendName || tf.engine().isTapeOn() || x === null || mean === null || variance === null ||
+        !fusable(dy, x, mean, variance, scale ?? null)) {
+      return null;
+    }
+    const inputs: Record<string, Tensor> = { dy, x, mean, variance };
+    if (scale) inputs.scale = scale;
+    const [dx, dmean, dvariance, dscale, doffset] = tf.engine().runKernel(BATCH_NORM_GRAD, inputs,
+      { varianceEpsilon: attrs.varianceEpsilon } as unknown as NamedAttrMap) as Tensor[];
+    const ch = x.shape[x.rank - 1];
+    return {
+      x: () => dx,
+      mean: () => tf.reshape(dmean, mean.shape),
+      variance: () => tf.reshape(dvariance, variance.shape),
+      scale: () => tf.reshape(dscale, [ch]),
+      offset: () => tf.reshape(doffset, [ch]),
+    };
   });
 }

@@ -15,6 +15,7 @@ import type { KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/t
 import { Binary, type NativeAddon } from './addon.js';
 import type { NativeBackend } from './backend.js';
 import { broadcast } from './broadcast.js';
+import { overrideGradient } from './gradient-override.js';
 
 export const BROADCAST_DIV = 'GankitBroadcastDiv';
 
@@ -71,17 +72,8 @@ export function registerNativeReductionGradients(backendName: string): void {
       return { x: () => tf.div(tf.reshape(tf.sum(ddy as Tensor, axes, true), x.shape), divisor) };
     },
   });
-  const isNative = () => tf.getBackend() === backendName;
   for (const [kernelName, divisor] of [[tf.Sum, () => 1], [tf.Mean, (n: number) => n]] as const) {
-    const original = tf.getGradient(kernelName);
-    if (!original) throw new Error(`gankit native: TF.js registered no gradient for ${kernelName}`);
-    tf.registerGradient({
-      ...original,
-      gradFunc: (dy, saved, attrs) => {
-        if (!isNative()) return original.gradFunc(dy, saved, attrs);
-        const [x] = saved;
-        return { x: () => reductionGrad(dy as Tensor, x, attrs.axis as number | number[], divisor) };
-      },
-    });
+    overrideGradient(kernelName, (dy, [x], attrs) =>
+      tf.getBackend() === backendName ? { x: () => reductionGrad(dy, x, attrs.axis as number | number[], divisor) } : null);
   }
 }
