@@ -261,15 +261,9 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   const long n = (long)std::min(X.length, Y.length);
   const Kern& k = *gk_kern();
   const int nt = threads_for(n);
-  if (nt == 1) {
-    k.unary(op, F32P(X), F32P(Y), n, alpha);
-    return nullptr;
-  }
-  gk_parallel(nt, nt, [&](long task) {
-    const int t = (int)task, T = nt;
-    const long i0 = n * t / T / 16 * 16, i1 = t == T - 1 ? n : n * (t + 1) / T / 16 * 16;
+  gk_parallel_ranges(n, nt, [&](long i0, long i1) {
     k.unary(op, F32P(X) + i0, F32P(Y) + i0, i1 - i0, alpha);
-  });
+  }, 16);
   return nullptr;
 }
 
@@ -286,11 +280,9 @@ napi_value ActivationGrad(napi_env env, napi_callback_info info) {
   const long n = (long)X.length;
   const Kern& k = *gk_kern();
   const int nt = threads_for(n);
-  gk_parallel(nt, nt, [&](long task) {
-    const int t = (int)task, T = nt;
-    const long i0 = n * t / T / 16 * 16, i1 = t == T - 1 ? n : n * (t + 1) / T / 16 * 16;
+  gk_parallel_ranges(n, nt, [&](long i0, long i1) {
     k.act_grad(op, F32P(DY) + i0, F32P(X) + i0, F32P(Y) + i0, i1 - i0, alpha);
-  });
+  }, 16);
   return nullptr;
 }
 
@@ -323,9 +315,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   const float* pb = F32P(B);
   char* po = (char*)O.data;
   const int nt = threads_for(outer * inner);
-  gk_parallel(nt, nt, [&](long task) {
-    const int t = (int)task, T = nt;
-    const long o0 = outer * t / T, o1 = outer * (t + 1) / T;
+  gk_parallel_ranges(outer, nt, [&](long o0, long o1) {
     long idx[8] = {0};
     long rem = o0;
     long offA = 0, offB = 0;
@@ -432,14 +422,7 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
     }
     nt = 1;
   }
-  if (nt == 1) {
-    k.reduce(op, F32P(X), F32P(Y), 0, outer, red, inner);
-    return nullptr;
-  }
-  gk_parallel(nt, nt, [&](long task) {
-    const int t = (int)task, T = nt;
-    k.reduce(op, F32P(X), F32P(Y), outer * t / T, outer * (t + 1) / T, red, inner);
-  });
+  gk_parallel_ranges(outer, nt, [&](long o0, long o1) { k.reduce(op, F32P(X), F32P(Y), o0, o1, red, inner); });
   return nullptr;
 }
 
@@ -469,9 +452,7 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   const long rows = (long)X.length / ch;
   const Kern& k = *gk_kern();
   const int nt = threads_for((long)X.length);
-  gk_parallel(nt, nt, [&](long task) {
-    const int t = (int)task, T = nt;
-    const long r0 = rows * t / T, r1 = rows * (t + 1) / T;
+  gk_parallel_ranges(rows, nt, [&](long r0, long r1) {
     k.scale_shift(F32P(X) + r0 * ch, F32P(Y) + r0 * ch, r1 - r0, ch, F32P(MEAN), scale.data(), offset.data());
   });
   return nullptr;
@@ -557,9 +538,7 @@ napi_value AddN(napi_env env, napi_callback_info info) {
   const long n = (long)O.length;
   float* o = F32P(O);
   const int nt = threads_for(n);
-  gk_parallel(nt, nt, [&](long task) {
-    const int t = (int)task, T = nt;
-    const long i0 = n * t / T, i1 = n * (t + 1) / T;
+  gk_parallel_ranges(n, nt, [&](long i0, long i1) {
     for (long i = i0; i < i1; i++) o[i] = len ? ins[0][i] : 0.f;
     for (uint32_t j = 1; j < len; j++) {
       const float* p = ins[j];
@@ -582,9 +561,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
               eps = (float)num(env, a.v[10]), c1 = (float)num(env, a.v[11]), c2 = (float)num(env, a.v[12]);
   const Kern& k = *gk_kern();
   const int nt = threads_for(n);
-  gk_parallel(nt, nt, [&](long task) {
-    const int t = (int)task, T = nt;
-    const long i0 = n * t / T, i1 = n * (t + 1) / T;
+  gk_parallel_ranges(n, nt, [&](long i0, long i1) {
     k.adam(F32P(W) + i0, F32P(G) + i0, F32P(M) + i0, F32P(V) + i0, F32P(W2) + i0, F32P(M2) + i0,
            F32P(V2) + i0, i1 - i0, lr, b1, b2, eps, c1, c2);
   });
@@ -608,9 +585,7 @@ napi_value RmsProp(napi_env env, napi_callback_info info) {
               eps = (float)num(env, a.v[12]);
   const Kern& k = *gk_kern();
   const int nt = threads_for(n);
-  gk_parallel(nt, nt, [&](long task) {
-    const int t = (int)task, T = nt;
-    const long i0 = n * t / T, i1 = n * (t + 1) / T;
+  gk_parallel_ranges(n, nt, [&](long i0, long i1) {
     k.rmsprop(F32P(W) + i0, F32P(G) + i0, F32P(MS) + i0, centered ? F32P(MG) + i0 : nullptr, F32P(MOM) + i0,
               F32P(W2) + i0, F32P(MS2) + i0, centered ? F32P(MG2) + i0 : nullptr, F32P(MOM2) + i0, i1 - i0, lr,
               decay, mo, eps, centered ? 1 : 0);

@@ -85,6 +85,24 @@ static void pack_b_whole(const float* B, long rsB, long csB, long K, long N, flo
   }
 }
 
+// One MR x NR tile of C (+)= A * B. A last partial strip (nr < NR) goes through a local
+// tile, so the micro-kernel never writes past C's last column.
+static inline void micro_tile(const Kern& k, long kc, const float* ap, long rsA, long csA, const float* bp,
+                              long bk, float* cp, long ldc, int mr, int nr, bool acc) {
+  if (nr == k.nr) {
+    k.micro_s(kc, ap, rsA, csA, bp, bk, cp, ldc, mr, acc);
+    return;
+  }
+  alignas(64) float tile[16 * 64];  // MR x NR at most
+  k.micro_s(kc, ap, rsA, csA, bp, bk, tile, k.nr, mr, 0);
+  for (int i = 0; i < mr; i++) {
+    float* cr = cp + i * ldc;
+    const float* tr = tile + i * k.nr;
+    if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
+    else for (int j = 0; j < nr; j++) cr[j] = tr[j];
+  }
+}
+
 // One thread: C[M x cols j0..j1) (+)= A * packed B (j0 a multiple of NR). A is read in
 // place by the strided micro-kernel (the convolutions' patch blocks are already compact).
 static void gemm_packed(long M, const float* A, long rsA, long csA, const PackedB& pb, float* C,
@@ -93,7 +111,6 @@ static void gemm_packed(long M, const float* A, long rsA, long csA, const Packed
   const int MR = k.mr, NR = k.nr;
   if (j1 < 0) j1 = pb.N;
   const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
-  alignas(64) float tile[16 * 64];  // MR x NR at most
   for (long ic = 0; ic < M; ic += MC) {
     const long mc = std::min(MC, M - ic);
     for (long pc = 0; pc < pb.K; pc += KC) {
@@ -102,22 +119,9 @@ static void gemm_packed(long M, const float* A, long rsA, long csA, const Packed
       const bool acc = accumulate || pc > 0;
       for (long jr = j0; jr < j1; jr += NR) {
         const int nr = (int)std::min<long>(NR, j1 - jr);
-        const float* bp = bblk + jr * kc;
         for (long ir = 0; ir < mc; ir += MR) {
-          const int mr = (int)std::min<long>(MR, mc - ir);
-          const float* ap = A + (ic + ir) * rsA + pc * csA;
-          float* cp = C + (ic + ir) * ldc + jr;
-          if (nr == NR) {
-            k.micro_s(kc, ap, rsA, csA, bp, NR, cp, ldc, mr, acc);
-          } else {
-            k.micro_s(kc, ap, rsA, csA, bp, NR, tile, NR, mr, 0);
-            for (int i = 0; i < mr; i++) {
-              float* cr = cp + i * ldc;
-              const float* tr = tile + i * NR;
-              if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
-              else for (int j = 0; j < nr; j++) cr[j] = tr[j];
-            }
-          }
+          micro_tile(k, kc, A + (ic + ir) * rsA + pc * csA, rsA, csA, bblk + jr * kc, NR, C + (ic + ir) * ldc + jr,
+                     ldc, (int)std::min<long>(MR, mc - ir), nr, acc);
         }
       }
     }
@@ -126,15 +130,19 @@ static void gemm_packed(long M, const float* A, long rsA, long csA, const Packed
     for (long i = 0; i < M; i++) memset(C + i * ldc + j0, 0, (j1 - j0) * sizeof(float));
 }
 
-// Thin A (few rows, such as a batch of 64): see gk_gemm.
-static void gemm_direct(long M, long N, long K, const float* A, long rsA, long csA, const float* B,
-                        long rsB, long csB, float* C, long ldc, bool accumulate) {
-  const int MR = g_kern->mr, NR = g_kern->nr;
-  // A is read in place (the micro-kernel broadcasts one element at a time, any layout).
-  // B is read in place when its rows are contiguous; otherwise (B transposed) it is packed
-  // once, by all threads together, into KC-deep blocks of NR-column strips. A last partial
-  // strip of an unpacked B is copied, zero-padded, into a strip of its own.
-  const bool directB = csB == 1;
+// All threads: C (+)= A * B over a grid of MC-row by NCT-column tasks. A is always read in
+// place (the micro-kernel broadcasts one element at a time, any layout). B is read in place
+// too when `in_place_b` and its rows are contiguous: a thin A (a batch of 64) reuses each
+// element of B only a few times, so packing it costs as much as the arithmetic; a last
+// partial strip is then copied, zero-padded, into a strip of its own. Otherwise B is packed
+// once, by all threads together, into a buffer every task shares (KC-deep blocks of
+// NR-column strips, so a strip sits in L1 without the cache-set conflicts of rows a power
+// of two apart): a tall A amortizes that.
+static void gemm_tiled(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
+                       long csB, float* C, long ldc, bool accumulate, bool in_place_b) {
+  const Kern& kern = *g_kern;
+  const int MR = kern.mr, NR = kern.nr;
+  const bool directB = in_place_b && csB == 1;
   const long npad = round_up(N, NR), nfull = N / NR * NR;
   const bool edge = directB && nfull < N;
   float* pbuf = directB ? nullptr : tl_packB.get(npad * K);
@@ -147,10 +155,8 @@ static void gemm_direct(long M, long N, long K, const float* A, long rsA, long c
   while (nt > 1 && mb * ((npad + NCT - 1) / NCT) < 4L * nt && NCT > 2 * NR) NCT = std::max<long>(NR, NCT / 2 / NR * NR);
   const long nb = (npad + NCT - 1) / NCT;
   nt = (int)std::min<long>(nt, mb * nb);
-  const long bstrips = npad / NR;
-  const Kern& kern = *g_kern;
   if (!directB) {
-    gk_parallel(bstrips, nt, [&](long s) {
+    gk_parallel(npad / NR, nt, [&](long s) {
       const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
       for (long pc = 0; pc < K; pc += KC) {
         const long kc = std::min(KC, K - pc);
@@ -167,7 +173,6 @@ static void gemm_direct(long M, long N, long K, const float* A, long rsA, long c
     }
   }
   gk_parallel(mb * nb, nt, [&](long t) {
-    alignas(64) float tile[16 * 64];  // MR x NR at most
     const long ib = t / nb, jb = t % nb;
     const long m0 = ib * MC, m1 = std::min(M, m0 + MC);
     const long n0 = jb * NCT, n1 = std::min(N, n0 + NCT);
@@ -182,20 +187,8 @@ static void gemm_direct(long M, long N, long K, const float* A, long rsA, long c
         else if (jr >= nfull) bp = ebuf + pc * NR, bk = NR;
         else bp = B + pc * rsB + jr, bk = rsB;
         for (long ir = m0; ir < m1; ir += MR) {
-          const int mr = (int)std::min<long>(MR, m1 - ir);
-          const float* ap = A + ir * rsA + pc * csA;
-          float* cp = C + ir * ldc + jr;
-          if (nr == NR) {
-            kern.micro_s(kc, ap, rsA, csA, bp, bk, cp, ldc, mr, acc);
-          } else {
-            kern.micro_s(kc, ap, rsA, csA, bp, bk, tile, NR, mr, 0);
-            for (int i = 0; i < mr; i++) {
-              float* cr = cp + i * ldc;
-              const float* tr = tile + i * NR;
-              if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
-              else for (int j = 0; j < nr; j++) cr[j] = tr[j];
-            }
-          }
+          micro_tile(kern, kc, A + ir * rsA + pc * csA, rsA, csA, bp, bk, C + ir * ldc + jr, ldc,
+                     (int)std::min<long>(MR, m1 - ir), nr, acc);
         }
       }
     }
@@ -249,62 +242,6 @@ static void gemm_thin_bt(long M, long N, long K, const float* A, long rsA, long 
   });
 }
 
-// Tall A: B packed once, by all threads together, into a buffer every task shares (KC-deep
-// blocks of NR-column strips, so a strip sits in L1 without cache-set conflicts); A read
-// in place by the strided micro-kernel (packing it measured slower).
-static void gemm_packed_all(long M, long N, long K, const float* A, long rsA, long csA, const float* B,
-                            long rsB, long csB, float* C, long ldc, bool accumulate) {
-  const int MR = g_kern->mr, NR = g_kern->nr;
-  const long npad = round_up(N, NR);
-  float* pbuf = tl_packB.get(npad * K);
-  const double flops = 2.0 * M * N * K;
-  int nt = flops < 4e5 ? 1 : gk_threads();
-  const long MC = std::max<long>(MR, MC_ROWS / MR * MR);
-  long NCT = std::max<long>(NR, std::min<long>(npad, 256) / NR * NR);
-  const long mb = (M + MC - 1) / MC;
-  while (nt > 1 && mb * ((npad + NCT - 1) / NCT) < 4L * nt && NCT > 2 * NR) NCT = std::max<long>(NR, NCT / 2 / NR * NR);
-  const long nb = (npad + NCT - 1) / NCT;
-  nt = (int)std::min<long>(nt, mb * nb);
-  const long bstrips = npad / NR;
-  const Kern& kern = *g_kern;
-  gk_parallel(bstrips, nt, [&](long s) {
-    const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
-    for (long pc = 0; pc < K; pc += KC) {
-      const long kc = std::min(KC, K - pc);
-      pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
-    }
-  });
-  gk_parallel(mb * nb, nt, [&](long t) {
-    alignas(64) float tile[16 * 64];  // MR x NR at most
-    const long ib = t / nb, jb = t % nb;
-    const long m0 = ib * MC, m1 = std::min(M, m0 + MC);
-    const long n0 = jb * NCT, n1 = std::min(N, n0 + NCT);
-    for (long pc = 0; pc < K; pc += KC) {
-      const long kc = std::min(KC, K - pc);
-      const bool acc = accumulate || pc > 0;
-      const float* bblk = pbuf + pc * npad;
-      for (long jr = n0; jr < n1; jr += NR) {
-        const int nr = (int)std::min<long>(NR, n1 - jr);
-        for (long ir = m0; ir < m1; ir += MR) {
-          const int mr = (int)std::min<long>(MR, m1 - ir);
-          const float* ap = A + ir * rsA + pc * csA;
-          float* cp = C + ir * ldc + jr;
-          if (nr == NR) {
-            kern.micro_s(kc, ap, rsA, csA, bblk + jr * kc, NR, cp, ldc, mr, acc);
-          } else {
-            kern.micro_s(kc, ap, rsA, csA, bblk + jr * kc, NR, tile, NR, mr, 0);
-            for (int i = 0; i < mr; i++) {
-              float* cr = cp + i * ldc;
-              const float* tr = tile + i * NR;
-              if (acc) for (int j = 0; j < nr; j++) cr[j] += tr[j];
-              else for (int j = 0; j < nr; j++) cr[j] = tr[j];
-            }
-          }
-        }
-      }
-    }
-  });
-}
 
 // Dot products for gemm_skinny below.
 typedef float v4f __attribute__((vector_size(16)));
@@ -393,12 +330,9 @@ void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const f
     return;
   }
   if ((N <= SKINNY || K <= SKINNY) && gemm_skinny(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate)) return;
-  // A thin A reuses each element of B only a few times, so packing B (and A) costs as much
-  // as the arithmetic: read both in place. A tall A amortizes the packing, and packed B
-  // strips avoid the cache-set conflicts of reading KC rows a power of two apart.
+  // B in place for a thin A, packed for a tall one: see gemm_tiled.
   if (M <= THIN_ROWS && rsB == 1 && csB >= K) gemm_thin_bt(M, N, K, A, rsA, csA, B, csB, C, ldc, accumulate);
-  else if (M <= THIN_ROWS) gemm_direct(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate);
-  else gemm_packed_all(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate);
+  else gemm_tiled(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate, M <= THIN_ROWS);
 }
 
 // ---- convolution, NHWC, through the GEMM with the patch matrix built per block ----
