@@ -38,17 +38,17 @@ export class NativeBackend extends MathBackendCPU {
   /** Kernel calls answered from known zeros since the last reset. */
   zeroSkips = 0;
 
-  /** A fresh float32 output of `shape` filled with zeros, marked as such. */
-  zeroOutput(shape: number[]): TensorInfo {
-    this.zeroSkips++;
+  /** A fresh float32 tensor of `shape` filled with zeros, marked as such. */
+  makeZeros(shape: number[]): TensorInfo {
     const t = this.makeTensorInfo(shape, 'float32', this.pool.alloc(util.sizeFromShape(shape), true));
     this.zeros.add(t.dataId);
     return t;
   }
 
-  markZero(t: TensorInfo): TensorInfo {
-    this.zeros.add(t.dataId);
-    return t;
+  /** makeZeros, as the answer of a kernel that skipped its work (counted). */
+  zeroOutput(shape: number[]): TensorInfo {
+    this.zeroSkips++;
+    return this.makeZeros(shape);
   }
 
   isZero(t: TensorInfo | undefined | null): boolean {
@@ -61,10 +61,10 @@ export class NativeBackend extends MathBackendCPU {
   }
 
   /** `t` again, as a new reference to the same data (what the cpu Identity kernel returns). */
-  alias(t: TensorInfo, shape = t.shape): TensorInfo {
+  alias(t: TensorInfo): TensorInfo {
     this.zeroSkips++;
     this.incRef(t.dataId);
-    return { dataId: t.dataId, shape: shape.slice(), dtype: t.dtype };
+    return { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype };
   }
 
   override write(values: BackendValues, shape: number[], dtype: tf.DataType): DataId {
@@ -407,7 +407,7 @@ function constantKernel(name: string): KernelFunc {
     const dtype = name === tf.Fill ? ((attrs!.dtype as string | undefined) ?? 'float32') : x!.dtype;
     if (dtype !== 'float32') return fallback(args);
     const value = name === tf.ZerosLike ? 0 : name === tf.OnesLike ? 1 : Number(attrs!.value);
-    if (value === 0 && !Object.is(value, -0)) return backend.markZero(output(backend, shape.slice(), backend.pool.alloc(util.sizeFromShape(shape), true)));
+    if (value === 0 && !Object.is(value, -0)) return backend.makeZeros(shape.slice());
     const out = backend.pool.alloc(util.sizeFromShape(shape));
     out.fill(value);
     return output(backend, shape.slice(), out);
