@@ -89,6 +89,9 @@ export function featureMetrics(real: Float32Array, fake: Float32Array, dim: numb
   }
   if (nReal !== nFake) warnings.push(`unequal sample sizes (${nReal} real, ${nFake} fake): the Fréchet distance's bias depends on both`);
   const kid = kernelInceptionDistance(real, fake, dim, { subsets: opts.kidSubsets, subsetSize: opts.kidSubsetSize, seed: opts.seed });
+  if (kid.subsets === 1 && (opts.kidSubsets ?? 100) > 1) {
+    warnings.push(`KID from the whole set of ${kid.subsetSize} samples (one subset): no spread over subsets, std 0; evaluate more samples than the subset size for one`);
+  }
   if (kid.subsetSize < 100) warnings.push(`KID subsets of only ${kid.subsetSize} samples: its standard deviation (${kid.std.toPrecision(3)}) is large against small differences`);
   if (n < 1000) warnings.push(`precision/recall and density/coverage from N = ${n} < 1000: the k-NN manifolds are coarse, expect a few percent of noise`);
   return {

@@ -4,8 +4,9 @@ import { Rng } from '../train/rng.js';
 export interface KidResult {
   /** Mean over subsets of the unbiased MMD² estimate. Can be slightly negative when the sets match. */
   mean: number;
-  /** Standard deviation over subsets (0 when every subset is the whole set). */
+  /** Standard deviation over subsets; exactly 0 when the only subset is the whole set. */
   std: number;
+  /** Subsets drawn: 1 when `subsetSize` takes all of both sets, as every draw would be the same. */
   subsets: number;
   subsetSize: number;
   nReal: number;
@@ -52,8 +53,11 @@ export function kernelInceptionDistance(
   const nFake = fake.length / dim;
   const subsetSize = Math.min(opts.subsetSize ?? 1000, nReal, nFake);
   if (subsetSize < 2) throw new MetricError(`KID needs at least 2 samples per set; got ${nReal} real and ${nFake} fake`);
-  const subsets = opts.subsets ?? 100;
-  if (!Number.isInteger(subsets) || subsets < 1) throw new MetricError(`KID needs a positive whole number of subsets; got ${subsets}`);
+  const requested = opts.subsets ?? 100;
+  if (!Number.isInteger(requested) || requested < 1) throw new MetricError(`KID needs a positive whole number of subsets; got ${requested}`);
+  // A subset that takes every point of both sets is the same set whatever the draw: repeating
+  // it would only report the rounding of differently ordered sums as a spread.
+  const subsets = subsetSize === nReal && subsetSize === nFake ? 1 : requested;
   const rng = new Rng(opts.seed ?? 0);
   const kernel = (a: Float32Array | Float64Array, i: number, b: Float32Array | Float64Array, j: number) => {
     const t = dot(a, i, b, j, dim) / dim + 1;

@@ -13,6 +13,7 @@ export function flattenImageMetrics(m: ImageMetrics): Evaluation {
     frechet_distance: m.frechet ? m.frechet.value : 'skipped (see warnings)',
     kid_mean: m.kid.mean,
     kid_std: m.kid.std,
+    kid_subsets: m.kid.subsets,
     precision: m.precisionRecall.precision,
     recall: m.precisionRecall.recall,
     density: m.densityCoverage.density,
