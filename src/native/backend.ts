@@ -14,18 +14,37 @@ import { broadcast } from './broadcast.js';
 import { activationGradKernelConfig, registerNativeActivationGradients } from './activation-grads.js';
 import { broadcastDivKernelConfig, registerNativeReductionGradients } from './reduction-grads.js';
 import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './batchnorm-grad.js';
+import {
+  backpropFilterShape, backpropInputShape, deferCustomGradients, deferrable, matmulShape, reduceShape,
+  type DeferringBackend,
+} from './deferred.js';
 
 export const NATIVE_BACKEND = 'native';
 
 type DataId = object;
 type BackendValues = Float32Array | Int32Array | Uint8Array | Uint8Array[];
 
+/** A deferred kernel call (see deferred.ts): what computes it and the data it holds. */
+interface Pending {
+  run: () => TensorInfo;
+  inputs: DataId[];
+}
+
 /**
  * The cpu backend with a pool of output buffers (see pool.ts): arrays stored as tensor
  * data are adopted by the pool, arrays read out escape it, deleted data returns to it.
  */
-export class NativeBackend extends MathBackendCPU {
+export class NativeBackend extends MathBackendCPU implements DeferringBackend {
   readonly pool = new BufferPool();
+  /**
+   * Whether kernels inside custom gradients are deferred (deferred.ts). GANKIT_DEFER=0 turns
+   * it off, to compare.
+   */
+  deferGradients = process.env.GANKIT_DEFER !== '0';
+  deferDepth = 0;
+  private readonly pending = new Map<DataId, Pending>();
+  /** Deferred kernel calls computed, and dropped unread, since the last reset. */
+  readonly deferred = { run: 0, dropped: 0 };
   /**
    * Data known to hold only zeros, so kernels may skip work on it: a product with it is
    * zero, a sum with it is the other operand. Gradients bring such data in bulk: the
@@ -67,6 +86,59 @@ export class NativeBackend extends MathBackendCPU {
     return { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype };
   }
 
+  defer(shape: number[], inputs: TensorInfo[], run: () => TensorInfo): TensorInfo {
+    const dataId = super.write(new Float32Array(0), shape, 'float32');
+    const held = inputs.map((t) => t.dataId);
+    for (const id of held) this.incRef(id);
+    this.pending.set(dataId, { run, inputs: held });
+    const entry = this.data.get(dataId);
+    Object.defineProperty(entry, 'values', {
+      configurable: true,
+      enumerable: true,
+      get: () => this.settle(dataId, entry),
+      set: (v: BackendValues) => this.settle(dataId, entry, v),
+    });
+    return { dataId, shape, dtype: 'float32' };
+  }
+
+  /**
+   * The first read of a deferred output runs its kernel (a write replaces it unrun); either
+   * way the values become plain data and the held inputs are let go.
+   */
+  private settle(dataId: DataId, entry: { values?: BackendValues }, given?: BackendValues): BackendValues {
+    const p = this.pending.get(dataId)!;
+    this.pending.delete(dataId);
+    let values: BackendValues;
+    if (given !== undefined) {
+      values = given;
+      this.pool.adopt(values);
+      this.deferred.dropped++;
+    } else {
+      const r = p.run();
+      const out = this.data.get(r.dataId);
+      if (this.zeros.has(r.dataId)) this.zeros.add(dataId);
+      if (out.refCount === 1 && !p.inputs.includes(r.dataId)) {
+        values = out.values as BackendValues; // a fresh output: its buffer (already the pool's) moves here
+        this.data.delete(r.dataId);
+      } else {
+        const copy = this.pool.alloc((out.values as Float32Array).length); // the kernel answered with existing data
+        copy.set(out.values as Float32Array);
+        this.pool.adopt(copy);
+        values = copy;
+        this.disposeData(r.dataId);
+      }
+      this.deferred.run++;
+    }
+    Object.defineProperty(entry, 'values', { value: values, writable: true, configurable: true, enumerable: true });
+    for (const id of p.inputs) this.release(id);
+    return values;
+  }
+
+  /** Drops one reference this backend took; tells the engine when that freed the data. */
+  private release(dataId: DataId): void {
+    if (this.disposeData(dataId)) tf.engine().removeDataId(dataId, this);
+  }
+
   override write(values: BackendValues, shape: number[], dtype: tf.DataType): DataId {
     this.pool.adopt(values);
     return super.write(values, shape, dtype);
@@ -74,6 +146,7 @@ export class NativeBackend extends MathBackendCPU {
 
   override move(dataId: DataId, values: BackendValues, shape: number[], dtype: tf.DataType, refCount: number): void {
     this.zeros.delete(dataId);
+    if (this.pending.has(dataId)) this.drop(dataId);
     this.pool.adopt(values);
     super.move(dataId, values, shape, dtype, refCount);
   }
@@ -84,10 +157,23 @@ export class NativeBackend extends MathBackendCPU {
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
-    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const deferred = this.pending.has(dataId);
+    // (never read a deferred output's values here: that would compute it)
+    const values = !deferred && this.data.has(dataId) ? this.data.get(dataId).values : undefined;
     const disposed = super.disposeData(dataId, force);
-    if (disposed && values !== undefined && !this.data.has(dataId)) this.pool.release(values);
+    if (disposed && !this.data.has(dataId)) {
+      if (deferred) this.drop(dataId);
+      else if (values !== undefined) this.pool.release(values);
+    }
     return disposed;
+  }
+
+  /** Forgets a deferred call whose output will never be read. */
+  private drop(dataId: DataId): void {
+    const p = this.pending.get(dataId)!;
+    this.pending.delete(dataId);
+    this.deferred.dropped++;
+    for (const id of p.inputs) this.release(id);
   }
 }
 
@@ -466,12 +552,12 @@ function batchNormKernel(addon: NativeAddon): KernelFunc {
 function nativeKernels(addon: NativeAddon): KernelConfig[] {
   const k = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: NATIVE_BACKEND, kernelFunc });
   return [
-    k(tf.BatchMatMul, matmulKernel(addon, false)),
+    k(tf.BatchMatMul, deferrable(matmulKernel(addon, false), matmulShape)),
     k(tf._FusedMatMul, matmulKernel(addon, true)),
     k(tf.Conv2D, conv2dKernel(addon, false)),
     k(tf.FusedConv2D, conv2dKernel(addon, true)),
-    k(tf.Conv2DBackpropInput, conv2dBackpropInputKernel(addon)),
-    k(tf.Conv2DBackpropFilter, conv2dBackpropFilterKernel(addon)),
+    k(tf.Conv2DBackpropInput, deferrable(conv2dBackpropInputKernel(addon), backpropInputShape)),
+    k(tf.Conv2DBackpropFilter, deferrable(conv2dBackpropFilterKernel(addon), backpropFilterShape)),
     k(tf.Relu, unaryKernel(addon, tf.Relu, Unary.Relu)),
     k(tf.Relu6, unaryKernel(addon, tf.Relu6, Unary.Relu6)),
     k(tf.LeakyRelu, unaryKernel(addon, tf.LeakyRelu, Unary.LeakyRelu, 'alpha')),
@@ -510,7 +596,7 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     k(tf.OnesLike, constantKernel(tf.OnesLike)),
     k(tf.Fill, constantKernel(tf.Fill)),
     k(tf.AddN, addNKernel(addon)),
-    k(tf.Sum, reduceKernel(addon, tf.Sum, Reduce.Sum)),
+    k(tf.Sum, deferrable(reduceKernel(addon, tf.Sum, Reduce.Sum), reduceShape)),
     k(tf.Mean, reduceKernel(addon, tf.Mean, Reduce.Mean)),
     k(tf.Max, reduceKernel(addon, tf.Max, Reduce.Max)),
     k(tf.Min, reduceKernel(addon, tf.Min, Reduce.Min)),
@@ -549,6 +635,10 @@ export function registerNativeBackend(): boolean {
   registerNativeActivationGradients(NATIVE_BACKEND);
   registerNativeReductionGradients(NATIVE_BACKEND);
   registerNativeBatchNormGradient(NATIVE_BACKEND);
+  deferCustomGradients(() => {
+    const b = tf.engine().backend;
+    return b instanceof NativeBackend && b.deferGradients ? b : null;
+  });
   tf.registerBackend(NATIVE_BACKEND, () => {
     const backend = new NativeBackend();
     // MathBackendCPU suggests installing tfjs-node on first use; this backend is the answer.
