@@ -36,26 +36,48 @@ const median = wall[Math.floor(wall.length / 2)];
 const byName = new Map<string, { ms: number; calls: number }>();
 const byShape = new Map<string, { ms: number; calls: number }>();
 let kernelMs = 0, calls = 0;
+const add = (map: Map<string, { ms: number; calls: number }>, key: string, ms: number) => {
+  const a = map.get(key) ?? { ms: 0, calls: 0 };
+  a.ms += ms; a.calls++;
+  map.set(key, a);
+};
+// Exclusive times: a kernel that runs another (a fallback, or the first read of a deferred
+// gradient, see src/native/deferred.ts) is charged only for its own part.
+const stack: { name: string; key: string; child: number }[] = [];
+function timed<T>(name: string, key: string, f: () => T): T {
+  const frame = { name, key, child: 0 };
+  stack.push(frame);
+  const t = performance.now();
+  try {
+    return f();
+  } finally {
+    const ms = performance.now() - t;
+    stack.pop();
+    if (stack.length > 0) stack[stack.length - 1].child += ms;
+    kernelMs += ms - frame.child;
+    calls++;
+    add(byName, name, ms - frame.child);
+    add(byShape, key, ms - frame.child);
+  }
+}
 // Each kernel function wrapped with a timer (tf.profile would read every output back to
 // check it for NaN, which takes the buffers out of the native backend's pool and skews
-// what it measures). Nested kernels (a kernel calling another) count in both.
+// what it measures).
 for (const k of tf.getKernelsForBackend(backend)) {
   const f = k.kernelFunc;
   (k as { kernelFunc: typeof f }).kernelFunc = (args) => {
-    const t = performance.now();
-    const out = f(args);
-    const ms = performance.now() - t;
-    kernelMs += ms;
-    calls++;
-    const a = byName.get(k.kernelName) ?? { ms: 0, calls: 0 };
-    a.ms += ms; a.calls++;
-    byName.set(k.kernelName, a);
-    const shapes = Object.values(args.inputs).map((x) => `[${(x as tf.TensorInfo | undefined)?.shape ?? ""}]`).join(' ');
-    const key = `${k.kernelName} ${shapes}`;
-    const b = byShape.get(key) ?? { ms: 0, calls: 0 };
-    b.ms += ms; b.calls++;
-    byShape.set(key, b);
-    return out;
+    const shapes = Object.values(args.inputs).map((x) => `[${(x as tf.TensorInfo | undefined)?.shape ?? ''}]`).join(' ');
+    return timed(k.kernelName, `${k.kernelName} ${shapes}`, () => f(args));
+  };
+}
+// A deferred kernel is timed when it finally runs, as "<name> (deferred)"; the call that
+// deferred it counts under the plain name, with next to no time.
+const deferring = tf.backend() as unknown as { defer?: (shape: number[], inputs: unknown[], run: () => unknown) => unknown };
+if (typeof deferring.defer === 'function') {
+  const defer = deferring.defer.bind(deferring);
+  deferring.defer = (shape, inputs, run) => {
+    const { name, key } = stack[stack.length - 1];
+    return defer(shape, inputs, () => timed(`${name} (deferred)`, `${key} (deferred)`, run));
   };
 }
 const t0 = performance.now();
