@@ -7,8 +7,11 @@
  *        workload, see COUNTS: a few seconds of timed iterations each; the peer gets the
  *        same)  --cpu-iters N (default 2; TF.js's cpu backend is slow)  --cpu-all (cpu on
  *        every workload, not only mlp-mnist)  --threads N  --no-torch  --out FILE
- * Each workload runs on our backends and then, right after, on the peer, so a pair sees
- * the same machine (timings on this shared 2-core VM drift by tens of percent).
+ *        --rounds N (default 3)
+ * For each workload, native and the peer take turns N times (timings on this shared 2-core
+ * VM drift by tens of percent within minutes: one run each, minutes apart, gave ratios from
+ * 1.03x to 1.70x); the ratio reported is the median of the paired ratios. wasm and cpu run
+ * after them, once.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -46,6 +49,8 @@ const COUNTS: Record<WorkloadName, { warmup: number; iters: number }> = {
 const itersOf = (name: WorkloadName) => Number(flag('iters') ?? COUNTS[name].iters);
 const warmupOf = (name: WorkloadName) => Number(flag('warmup') ?? COUNTS[name].warmup);
 const cpuIters = Number(flag('cpu-iters') ?? 2);
+const rounds = Number(flag('rounds') ?? 3);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive whole number, got ${flag('rounds')}`);
 const outFile = flag('out') ?? join(here, 'results.json');
 if (flag('threads')) setNativeThreads(Number(flag('threads')));
 
@@ -81,6 +86,8 @@ interface Row {
   iters: number;
   g_params: number;
   d_params: number;
+  /** img/s of each round, when native ran in rounds with the peer */
+  rounds?: number[];
   note?: string;
 }
 
@@ -109,6 +116,14 @@ async function runWorkload(name: WorkloadName, backend: string): Promise<Row> {
   } finally {
     trainer.dispose();
   }
+}
+
+/** One row for several rounds of the same workload: medians, with each round's img/s. */
+function combineRounds(rs: Row[]): Row {
+  const ok = rs.filter((r) => r.img_per_s != null);
+  if (ok.length === 0) return rs[0];
+  return { ...ok[0], img_per_s: round1(median(ok.map((r) => r.img_per_s!))), ms_per_iter: round2(median(ok.map((r) => r.ms_per_iter!))),
+    iters: ok.reduce((a, r) => a + r.iters, 0), rounds: ok.map((r) => r.img_per_s!) };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -180,7 +195,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${machine}`);
   console.log(`native: ${info.built ? `${info.isa}, ${info.threads} threads` : `not built (${info.reason})`}; backends: ${backends.join(', ')}`);
 
-  let torch: Array<Record<string, number | string>> = [];
+  let torch: Array<Record<string, number | string | number[]>> = [];
   let torchNote = '';
   let blas: { library: string; optimized: boolean } | null = null;
   const withTorch = torchAvailable();
@@ -196,8 +211,38 @@ async function main(): Promise<void> {
   }
 
   const rows: Row[] = [];
+  const ratios = new Map<string, number[]>();
   for (const name of workloads) {
+    if (withTorch) {
+      const [p] = runTorch(['--params', '--workloads', name]);
+      const probe = makeTrainer(name, { seed: 1 });
+      const mine = { g: probe.gParams, d: probe.dParams };
+      probe.dispose();
+      if (p && (mine.g !== p.g_params || mine.d !== p.d_params)) {
+        throw new Error(`${name}: parameter counts differ from the peer's: G ${mine.g} vs ${p.g_params}, D ${mine.d} vs ${p.d_params}`);
+      }
+    }
+    // native and the peer take turns, so that each pair sees the same machine
+    if (backends.includes('native') || withTorch) {
+      const mineRounds: Row[] = [], peerRounds: Array<Record<string, number | string>> = [];
+      const paired: number[] = [];
+      for (let r = 0; r < (backends.includes('native') && withTorch ? rounds : 1); r++) {
+        const row = backends.includes('native') ? await runWorkload(name, 'native') : null;
+        if (row) mineRounds.push(row);
+        const [t] = withTorch ? runTorch(['--json', '--workloads', name, '--iters', String(itersOf(name)), '--warmup', String(warmupOf(name))]) : [];
+        if (t) peerRounds.push(t);
+        if (row?.img_per_s != null && t) paired.push(row.img_per_s / Number(t.img_per_s));
+        console.log(`  ${name} round ${r + 1}: native ${row?.img_per_s ?? '-'} img/s${t ? `, pytorch ${t.img_per_s} img/s` : ''}${paired.length > r ? ` (${paired[r].toFixed(2)}×)` : ''}`);
+      }
+      if (mineRounds.length) rows.push(combineRounds(mineRounds));
+      if (peerRounds.length) {
+        const ips = peerRounds.map((t) => Number(t.img_per_s));
+        torch.push({ ...peerRounds[0], img_per_s: round1(median(ips)), ms_per_iter: round2(median(peerRounds.map((t) => Number(t.ms_per_iter)))), rounds: ips });
+      }
+      if (paired.length) ratios.set(name, paired);
+    }
     for (const backend of backends) {
+      if (backend === 'native') continue;
       if (backend === 'cpu' && !has('cpu-all') && name !== 'mlp-mnist') {
         rows.push({ workload: name, backend, img_per_s: null, ms_per_iter: null, iters: 0, g_params: 0, d_params: 0, note: 'skipped (slow; --cpu-all runs it)' });
         continue;
@@ -205,16 +250,6 @@ async function main(): Promise<void> {
       const row = await runWorkload(name, backend);
       rows.push(row);
       console.log(`  ${name} ${backend}: ${row.img_per_s ?? '-'} img/s${row.note ? ` (${row.note})` : ''}`);
-    }
-    if (withTorch) {
-      const [p] = runTorch(['--params', '--workloads', name]);
-      const mine = rows.find((r) => r.workload === name && r.g_params > 0);
-      if (p && mine && (mine.g_params !== p.g_params || mine.d_params !== p.d_params)) {
-        throw new Error(`${name}: parameter counts differ from the peer's: G ${mine.g_params} vs ${p.g_params}, D ${mine.d_params} vs ${p.d_params}`);
-      }
-      const t = runTorch(['--json', '--workloads', name, '--iters', String(itersOf(name)), '--warmup', String(warmupOf(name))]);
-      torch.push(...t);
-      for (const x of t) console.log(`  ${x.workload} pytorch ${x.torch}: ${x.img_per_s} img/s`);
     }
   }
 
@@ -233,8 +268,8 @@ async function main(): Promise<void> {
       const r = rows.find((x) => x.workload === name && x.backend === b);
       return r?.img_per_s != null ? String(r.img_per_s) : r?.note?.startsWith('skipped') ? 'skipped' : '-';
     };
-    const nat = rows.find((x) => x.workload === name && x.backend === 'native')?.img_per_s;
-    const ratio = nat != null && t ? (nat / Number(t.img_per_s)).toFixed(2) + '×' : '-';
+    const paired = ratios.get(name);
+    const ratio = paired ? median(paired).toFixed(2) + '×' : '-';
     lines.push([name, ...backends.map(cell), t ? String(t.img_per_s) : '-', ratio]);
   }
   const md = [
@@ -247,11 +282,13 @@ async function main(): Promise<void> {
   const torchVersion = torch[0]?.torch, torchThreads = torch[0]?.threads;
   const notes = [
     `cpu (and wasm on dcgan): ${cpuIters} timed iterations after 1 warm-up${has('cpu-all') ? '' : '; cpu on mlp-mnist only'} (TF.js's cpu backend is slow)`,
-    `others, and the peer: median of ${workloads.map((w) => `${itersOf(w)} (${w})`).join(', ')} iterations after ${workloads.map((w) => warmupOf(w)).join('/')} warm-up; img/s = batch / iteration time; each workload's peer run right after ours`,
+    `others, and the peer: median of ${workloads.map((w) => `${itersOf(w)} (${w})`).join(', ')} iterations after ${workloads.map((w) => warmupOf(w)).join('/')} warm-up; img/s = batch / iteration time`,
+    `native and the peer take turns, ${rounds} rounds each: their img/s is the median over rounds, native/PyTorch the median of the ${rounds} paired ratios`,
     torch.length ? `PyTorch ${torchVersion}, ${torchThreads} threads, BLAS ${blas?.library}${blas?.optimized ? '' : ' (reference BLAS: not a fair peer)'}, same run` : torchNote,
   ];
   for (const n of notes) console.log(`note: ${n}`);
-  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), machine, native: info, backends, rows, torch, torch_blas: blas, kernels_gflops: kernels, notes, table: md }, null, 2) + '\n');
+  const pairedRatios = Object.fromEntries([...ratios].map(([k, v]) => [k, v.map(round2)]));
+  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), machine, native: info, backends, rows, torch, paired_ratios: pairedRatios, torch_blas: blas, kernels_gflops: kernels, notes, table: md }, null, 2) + '\n');
   console.log(`wrote ${outFile}`);
 }
 
