@@ -70,7 +70,11 @@ async function available(name: string): Promise<boolean> {
     }
     if (name === 'cpu') {
       registerComposedConvFilterGradient('cpu');
-      return await tf.setBackend('cpu');
+      const ok = await tf.setBackend('cpu');
+      // (its first write prints advice to install tfjs-node, which cannot install here)
+      const b = tf.backend() as unknown as { firstUse?: boolean };
+      if (b.firstUse === true) b.firstUse = false;
+      return ok;
     }
   } catch {
     return false;
