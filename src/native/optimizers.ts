@@ -33,6 +33,19 @@ function nativeContext(): { addon: NativeAddon; backend: NativeBackend } | null 
   return { addon, backend: tf.backend() as unknown as NativeBackend };
 }
 
+/**
+ * The addon, backend and gradients when the native update applies (native backend active,
+ * every gradient and variable float32 data); null when the TF.js optimizer must run.
+ */
+function nativePlan(variableGradients: Gradients): { addon: NativeAddon; backend: NativeBackend; grads: ReturnType<typeof gradientList> } | null {
+  const ctx = nativeContext();
+  if (ctx === null) return null;
+  const grads = gradientList(variableGradients);
+  const usable = grads.every(({ name, tensor }) =>
+    tensor === undefined || (values(ctx.backend, tensor) !== null && values(ctx.backend, tf.engine().registeredVariables[name]) !== null));
+  return usable ? { ...ctx, grads } : null;
+}
+
 function values(backend: NativeBackend, t: Tensor): Float32Array | null {
   if (t.dtype !== 'float32') return null;
   const v = backend.data.get(t.dataId).values;
@@ -73,16 +86,13 @@ interface AdamState {
 
 export class NativeAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: Gradients): void {
-    const ctx = nativeContext();
-    const grads = gradientList(variableGradients);
-    const s = this as unknown as AdamState;
-    const usable = ctx !== null && grads.every(({ name, tensor }) =>
-      tensor === undefined || (values(ctx.backend, tensor) !== null && values(ctx.backend, tf.engine().registeredVariables[name]) !== null));
-    if (!usable) {
+    const plan = nativePlan(variableGradients);
+    if (plan === null) {
       super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
       return;
     }
-    const { addon, backend } = ctx;
+    const { addon, backend, grads } = plan;
+    const s = this as unknown as AdamState;
     const accBeta1 = s.accBeta1.dataSync()[0], accBeta2 = s.accBeta2.dataSync()[0];
     // TF.js computes 1 - accBeta in float32; so do we.
     const c1 = Math.fround(1 - accBeta1), c2 = Math.fround(1 - accBeta2);
@@ -129,16 +139,13 @@ interface RmsState {
 
 export class NativeRMSProp extends tf.RMSPropOptimizer {
   override applyGradients(variableGradients: Gradients): void {
-    const ctx = nativeContext();
-    const grads = gradientList(variableGradients);
-    const s = this as unknown as RmsState;
-    const usable = ctx !== null && grads.every(({ name, tensor }) =>
-      tensor === undefined || (values(ctx.backend, tensor) !== null && values(ctx.backend, tf.engine().registeredVariables[name]) !== null));
-    if (!usable) {
-      super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+    const plan = nativePlan(variableGradients);
+    if (plan === null) {
+      super.applyGradients(variableGradients as Parameters<tf.RMSPropOptimizer['applyGradients']>[0]);
       return;
     }
-    const { addon, backend } = ctx;
+    const { addon, backend, grads } = plan;
+    const s = this as unknown as RmsState;
     tf.tidy(() => {
       grads.forEach(({ name, tensor }, i) => {
         const value = tf.engine().registeredVariables[name];
