@@ -39,10 +39,15 @@ export interface NativeAddon {
   reduce(op: number, x: Float32Array, y: Float32Array, outer: number, red: number, inner: number): void;
   batchNorm(x: Float32Array, y: Float32Array, channels: number, mean: Float32Array, variance: Float32Array,
     offset: Float32Array | null, scale: Float32Array | null, eps: number): void;
-  /** Every gradient of FusedBatchNorm (channels last) in two passes over the data. */
+  /**
+   * Every gradient of FusedBatchNorm (channels last) in two passes over the data; with
+   * `batchStats` (mean and variance are x's own moments) dx includes the paths through them.
+   */
   batchNormGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array | null,
     eps: number, channels: number, dx: Float32Array, dmean: Float32Array, dvariance: Float32Array, dscale: Float32Array,
-    doffset: Float32Array): void;
+    doffset: Float32Array, batchStats?: boolean): void;
+  /** Per-channel mean and biased variance of x [rows, channels]. */
+  moments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
   addN(inputs: Float32Array[], out: Float32Array): void;
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, w2: Float32Array, m2: Float32Array, v2: Float32Array,
     lr: number, beta1: number, beta2: number, eps: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void;

@@ -14,6 +14,7 @@ import { broadcast } from './broadcast.js';
 import { activationGradKernelConfig, registerNativeActivationGradients } from './activation-grads.js';
 import { broadcastDivKernelConfig, registerNativeReductionGradients } from './reduction-grads.js';
 import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './batchnorm-grad.js';
+import { momentsKernelConfig, patchBatchNormalizationLayer } from './batchnorm-train.js';
 import {
   backpropFilterShape, backpropInputShape, deferCustomGradients, deferrable, matmulShape, reduceShape,
   type DeferringBackend,
@@ -41,6 +42,11 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
    * it off, to compare.
    */
   deferGradients = process.env.GANKIT_DEFER !== '0';
+  /**
+   * Whether tfjs-layers' batch norm trains with the two fused kernels (batchnorm-train.ts).
+   * GANKIT_FUSED_BN=0 turns it off, to compare.
+   */
+  fusedBatchNorm = process.env.GANKIT_FUSED_BN !== '0';
   deferDepth = 0;
   private readonly pending = new Map<DataId, Pending>();
   /** Deferred kernel calls computed, and dropped unread, since the last reset. */
@@ -604,6 +610,7 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     activationGradKernelConfig(addon, NATIVE_BACKEND),
     broadcastDivKernelConfig(addon, NATIVE_BACKEND),
     batchNormGradKernelConfig(addon, NATIVE_BACKEND),
+    momentsKernelConfig(addon, NATIVE_BACKEND),
   ];
 }
 
@@ -635,6 +642,7 @@ export function registerNativeBackend(): boolean {
   registerNativeActivationGradients(NATIVE_BACKEND);
   registerNativeReductionGradients(NATIVE_BACKEND);
   registerNativeBatchNormGradient(NATIVE_BACKEND);
+  patchBatchNormalizationLayer(NATIVE_BACKEND);
   deferCustomGradients(() => {
     const b = tf.engine().backend;
     return b instanceof NativeBackend && b.deferGradients ? b : null;

@@ -23,13 +23,13 @@ function batchNormGradKernel(addon: NativeAddon): KernelFunc {
   return (args) => {
     const backend = args.backend as unknown as NativeBackend;
     const { dy, x, mean, variance, scale } = args.inputs as Record<string, TensorInfo | undefined>;
-    const eps = (args.attrs as { varianceEpsilon: number }).varianceEpsilon;
+    const { varianceEpsilon: eps, batchStats } = args.attrs as { varianceEpsilon: number; batchStats?: boolean };
     const values = (t: TensorInfo) => backend.data.get(t.dataId).values as Float32Array;
     const ch = mean!.shape[0];
     const dx = backend.pool.alloc(tf.util.sizeFromShape(x!.shape));
     const [dmean, dvariance, dscale, doffset] = [0, 1, 2, 3].map(() => new Float32Array(ch));
     addon.batchNormGrad(values(dy!), values(x!), values(mean!), values(variance!), scale ? values(scale) : null,
-      eps, ch, dx, dmean, dvariance, dscale, doffset);
+      eps, ch, dx, dmean, dvariance, dscale, doffset, batchStats === true);
     return [
       backend.makeTensorInfo(x!.shape.slice(), 'float32', dx),
       ...[dmean, dvariance, dscale, doffset].map((v) => backend.makeTensorInfo([ch], 'float32', v)),

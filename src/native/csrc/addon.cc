@@ -458,13 +458,62 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// moments(x, channels, mean, variance): per-channel mean and (biased) variance of x
+// [rows, channels], as TF.js's moments over every axis but the last: the batch statistics
+// of batch normalization in training. Two passes (mean, then squared deviations), summed in
+// double per task over a fixed split of the rows and added in task order, so the result
+// does not depend on which thread ran what.
+napi_value Moments(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 4)) THROW("moments: 4 arguments");
+  F32(0, X);
+  const long ch = (long)num(env, a.v[1]);
+  F32(2, MEAN); F32(3, VAR);
+  const long n = (long)X.length;
+  if (ch <= 0 || n % ch != 0 || n == 0 || (long)MEAN.length != ch || (long)VAR.length != ch) THROW("moments: sizes");
+  const long rows = n / ch;
+  const float* x = F32P(X);
+  const int nt = threads_for(n);
+  std::vector<double> part((size_t)nt * ch);
+  auto per_channel = [&](const float* center, float* out) {
+    std::fill(part.begin(), part.end(), 0.0);
+    gk_parallel(nt, nt, [&](long t) {
+      const long r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
+      double* p = part.data() + (size_t)t * ch;
+      for (long r = r0; r < r1; r++) {
+        const float* xr = x + r * ch;
+        if (center == nullptr) {
+          for (long c = 0; c < ch; c++) p[c] += xr[c];
+        } else {
+          for (long c = 0; c < ch; c++) {
+            const double d = (double)xr[c] - (double)center[c];
+            p[c] += d * d;
+          }
+        }
+      }
+    });
+    for (long c = 0; c < ch; c++) {
+      double sum = 0;
+      for (int t = 0; t < nt; t++) sum += part[(size_t)t * ch + c];
+      out[c] = (float)(sum / (double)rows);
+    }
+  };
+  per_channel(nullptr, F32P(MEAN));
+  per_channel(F32P(MEAN), F32P(VAR));
+  return nullptr;
+}
+
 // batchNormGrad(dy, x, mean, variance, scale|null, eps, channels, dx, dmean, dvariance, dscale,
-// doffset): every gradient of TF.js's FusedBatchNorm (channels last, per-channel
+// doffset, batchStats?): every gradient of TF.js's FusedBatchNorm (channels last, per-channel
 // parameters) from two passes: per-channel sums of dy and dy * (x - mean), then dx.
-// TF.js's own gradient makes about ten full-size passes.
+// TF.js's own gradient makes about ten full-size passes. With batchStats, mean and
+// variance are x's own moments (batch norm in training), and dx is the whole gradient,
+// through them too: dx + dmean / rows + dvariance * 2 (x - mean) / rows.
 napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
   Args a;
   if (!args(env, info, &a, 12)) THROW("batchNormGrad: 12 arguments");
+  bool batchStats = false;
+  if (a.n > 12) napi_get_value_bool(env, a.v[12], &batchStats);
   F32(0, DY); F32(1, X); F32(2, MEAN); F32(3, VAR);
   Arr sc;
   const bool hasSc = !is_null(env, a.v[4]);
@@ -497,7 +546,7 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
     double* p = part.data() + (size_t)t * 2 * ch;
     for (long c = 0; c < ch; c++) p[c] = s1[c], p[ch + c] = s2[c];
   });
-  std::vector<float> factor(ch);
+  std::vector<float> factor(ch), shift(ch, 0.f), slope(ch, 0.f);
   for (long c = 0; c < ch; c++) {
     double s1 = 0, s2 = 0;
     for (int t = 0; t < nt; t++) s1 += part[(size_t)t * 2 * ch + c], s2 += part[(size_t)t * 2 * ch + ch + c];
@@ -508,13 +557,22 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
     F32P(DSCALE)[c] = (float)(r * s2);
     F32P(DMEAN)[c] = (float)(-r * g * s1);
     F32P(DVAR)[c] = (float)(-0.5 * r * r * r * g * s2);
+    if (batchStats) {
+      shift[c] = (float)(-r * g * s1 / (double)rows);
+      slope[c] = (float)(-r * r * r * g * s2 / (double)rows);
+    }
   }
   float* dx = F32P(DX);
   gk_parallel_ranges(rows, nt, [&](long r0, long r1) {
     for (long r = r0; r < r1; r++) {
       const float* d = dy + r * ch;
       float* o = dx + r * ch;
-      for (long c = 0; c < ch; c++) o[c] = d[c] * factor[c];
+      if (batchStats) {
+        const float* xr = x + r * ch;
+        for (long c = 0; c < ch; c++) o[c] = d[c] * factor[c] + shift[c] + slope[c] * (xr[c] - mean[c]);
+      } else {
+        for (long c = 0; c < ch; c++) o[c] = d[c] * factor[c];
+      }
     }
   });
   return nullptr;
@@ -641,7 +699,8 @@ napi_value Init(napi_env env, napi_value exports) {
              {"adam", Adam},
              {"activationGrad", ActivationGrad},
              {"rmsprop", RmsProp},
-             {"batchNormGrad", BatchNormGrad}};
+             {"batchNormGrad", BatchNormGrad},
+             {"moments", Moments}};
   for (const auto& f : fns) {
     napi_value fn;
     if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn) != napi_ok) return nullptr;
