@@ -404,7 +404,7 @@ function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc 
     const za = backend.isZero(a), zb = backend.isZero(b);
     if (za || zb) {
       const sameAsOut = (t: TensorInfo) => util.arraysEqual(t.shape, bc.outShape);
-      if (op === Binary.Mul && (za || zb)) return backend.zeroOutput(bc.outShape.slice());
+      if (op === Binary.Mul) return backend.zeroOutput(bc.outShape.slice());
       if (op === Binary.Add && za && sameAsOut(b)) return backend.alias(b);
       if ((op === Binary.Add || op === Binary.Sub) && zb && sameAsOut(a)) return backend.alias(a);
     }

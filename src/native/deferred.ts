@@ -25,7 +25,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
-type DataId = object;
 
 /** The backend side: implemented by NativeBackend. */
 export interface DeferringBackend {
@@ -134,5 +133,3 @@ export function deferCustomGradients(active: () => DeferringBackend | null): voi
       };
     });
 }
-
-export type { DataId };

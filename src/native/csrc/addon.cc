@@ -458,11 +458,23 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Per-channel sums over the rows of a [rows, channels] layout: `nt` tasks each take a fixed
+// share of the rows and fill their own `width` partial sums (accumulate(r0, r1, p)), which are
+// then added in task order, so the result does not depend on which thread ran what.
+template <typename F>
+std::vector<double> row_partials(long rows, int nt, long width, F accumulate) {
+  std::vector<double> part((size_t)nt * width, 0.0);
+  gk_parallel(nt, nt, [&](long t) { accumulate(rows * t / nt, rows * (t + 1) / nt, part.data() + (size_t)t * width); });
+  std::vector<double> sum(width, 0.0);
+  for (int t = 0; t < nt; t++)
+    for (long c = 0; c < width; c++) sum[c] += part[(size_t)t * width + c];
+  return sum;
+}
+
 // moments(x, channels, mean, variance): per-channel mean and (biased) variance of x
 // [rows, channels], as TF.js's moments over every axis but the last: the batch statistics
 // of batch normalization in training. Two passes (mean, then squared deviations), summed in
-// double per task over a fixed split of the rows and added in task order, so the result
-// does not depend on which thread ran what.
+// double (row_partials).
 napi_value Moments(napi_env env, napi_callback_info info) {
   Args a;
   if (!args(env, info, &a, 4)) THROW("moments: 4 arguments");
@@ -474,12 +486,8 @@ napi_value Moments(napi_env env, napi_callback_info info) {
   const long rows = n / ch;
   const float* x = F32P(X);
   const int nt = threads_for(n);
-  std::vector<double> part((size_t)nt * ch);
   auto per_channel = [&](const float* center, float* out) {
-    std::fill(part.begin(), part.end(), 0.0);
-    gk_parallel(nt, nt, [&](long t) {
-      const long r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
-      double* p = part.data() + (size_t)t * ch;
+    const std::vector<double> sum = row_partials(rows, nt, ch, [&](long r0, long r1, double* p) {
       for (long r = r0; r < r1; r++) {
         const float* xr = x + r * ch;
         if (center == nullptr) {
@@ -492,11 +500,7 @@ napi_value Moments(napi_env env, napi_callback_info info) {
         }
       }
     });
-    for (long c = 0; c < ch; c++) {
-      double sum = 0;
-      for (int t = 0; t < nt; t++) sum += part[(size_t)t * ch + c];
-      out[c] = (float)(sum / (double)rows);
-    }
+    for (long c = 0; c < ch; c++) out[c] = (float)(sum[c] / (double)rows);
   };
   per_channel(nullptr, F32P(MEAN));
   per_channel(F32P(MEAN), F32P(VAR));
@@ -528,12 +532,9 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
     THROW("batchNormGrad: sizes");
   const long rows = n / ch;
   const float *dy = F32P(DY), *x = F32P(X), *mean = F32P(MEAN);
-  // Per task partial sums over a fixed split of the rows, added in task order: the result
-  // does not depend on which thread ran what.
+  // Per-channel sums of dy and dy * (x - mean), in float within a task (row_partials).
   const int nt = threads_for(n);
-  std::vector<double> part((size_t)nt * 2 * ch, 0.0);
-  gk_parallel(nt, nt, [&](long t) {
-    const long r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
+  const std::vector<double> sums = row_partials(rows, nt, 2 * ch, [&](long r0, long r1, double* p) {
     std::vector<float> s1(ch, 0.f), s2(ch, 0.f);
     for (long r = r0; r < r1; r++) {
       const float* d = dy + r * ch;
@@ -543,13 +544,11 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
         s2[c] += d[c] * (xr[c] - mean[c]);
       }
     }
-    double* p = part.data() + (size_t)t * 2 * ch;
     for (long c = 0; c < ch; c++) p[c] = s1[c], p[ch + c] = s2[c];
   });
   std::vector<float> factor(ch), shift(ch, 0.f), slope(ch, 0.f);
   for (long c = 0; c < ch; c++) {
-    double s1 = 0, s2 = 0;
-    for (int t = 0; t < nt; t++) s1 += part[(size_t)t * 2 * ch + c], s2 += part[(size_t)t * 2 * ch + ch + c];
+    const double s1 = sums[c], s2 = sums[ch + c];
     const double r = 1.0 / std::sqrt((double)F32P(VAR)[c] + (double)eps);
     const double g = hasSc ? (double)F32P(sc)[c] : 1.0;
     factor[c] = (float)(r * g);
