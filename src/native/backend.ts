@@ -331,9 +331,13 @@ function conv2dKernel(addon: NativeAddon, fused: boolean): KernelFunc {
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
       attrs!.strides as number | [number, number], (attrs!.dilations as number | [number, number] | undefined) ?? 1,
       attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
-    const out = backend.pool.alloc(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+    const outShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+    if ((backend.isZero(x) || backend.isZero(filter)) && biasv === null && ZERO_PRESERVING.has(act)) {
+      return backend.zeroOutput(outShape);
+    }
+    const out = backend.pool.alloc(util.sizeFromShape(outShape));
     addon.conv2d(xv, wv, out, convDims(info), biasv, act, alpha);
-    return output(backend, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], out);
+    return output(backend, outShape, out);
   };
 }
 
@@ -349,6 +353,7 @@ function conv2dBackpropInputKernel(addon: NativeAddon): KernelFunc {
       inputShape, filter.shape as [number, number, number, number], attrs!.strides as number | [number, number], 1,
       attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
     if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return fallback(args);
+    if (backend.isZero(dy) || backend.isZero(filter)) return backend.zeroOutput([...inputShape]);
     const out = backend.pool.alloc(util.sizeFromShape(inputShape));
     addon.conv2dBackpropInput(dyv, wv, out, convDims(info));
     return output(backend, [...inputShape], out);
@@ -367,6 +372,7 @@ function conv2dBackpropFilterKernel(addon: NativeAddon): KernelFunc {
       x.shape as [number, number, number, number], filterShape, attrs!.strides as number | [number, number], 1,
       attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
     if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return fallback(args);
+    if (backend.isZero(x) || backend.isZero(dy)) return backend.zeroOutput([...filterShape]);
     const out = backend.pool.alloc(util.sizeFromShape(filterShape));
     addon.conv2dBackpropFilter(xv, dyv, out, convDims(info));
     return output(backend, [...filterShape], out);

@@ -30,6 +30,8 @@ import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@
 export interface DeferringBackend {
   /** > 0 while a custom gradient's function runs. */
   deferDepth: number;
+  /** Whether `t` is known to hold only zeros (then the kernel answers at once, for free). */
+  isZero(t: TensorInfo): boolean;
   /** An output of `shape` whose values `run` computes on first read; holds `inputs` until then. */
   defer(shape: number[], inputs: TensorInfo[], run: () => TensorInfo): TensorInfo;
 }
@@ -49,6 +51,9 @@ export function deferrable(kernel: KernelFunc, shape: DeferredShape): KernelFunc
     const { inputs, backend, attrs } = args as unknown as Args;
     if (backend.deferDepth === 0) return kernel(args);
     if (Object.values(inputs).some((t) => t != null && t.dtype !== 'float32')) return kernel(args);
+    // A known-zero input makes the answer known zeros at no cost; deferring would hide
+    // that mark from the kernels downstream until they had already read the values.
+    if (Object.values(inputs).some((t) => t != null && backend.isZero(t))) return kernel(args);
     const out = shape(inputs, attrs);
     if (out === null) return kernel(args);
     // The inputs as they are now: a Variable passed in is the same object after an

@@ -5,6 +5,8 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { loadAddon } from '../../src/native/load.js';
 import { NativeAdam } from '../../src/native/index.js';
 import type { NativeBackend } from '../../src/native/backend.js';
 import { NATIVE_DISABLED, Rng, requireNative } from './helpers.js';
@@ -59,10 +61,70 @@ describe('native known zeros', { skip: NATIVE_DISABLED ? 'GANKIT_NO_NATIVE=1' : 
     native.forEach((g, i) => close(g, cpu[i], 1e-4, `gradient ${i}`));
   });
 
+  it('zeros stay known through deferred gradient kernels: a layers critic computes only the GEMMs a penalty needs', async () => {
+    await tf.setBackend('native');
+    const init = (seed: number) => tfl.initializers.glorotUniform({ seed });
+    // 2 -> 32 -> 32 -> 32 -> 1 with ReLU layers between: tfjs-layers' dense layers train as
+    // _FusedMatMul with a customGrad gradient, whose kernels are deferred (deferred.ts)
+    const critic = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ units: 32, inputShape: [2], kernelInitializer: init(1) }), tfl.layers.reLU(),
+        tfl.layers.dense({ units: 32, kernelInitializer: init(2) }), tfl.layers.reLU(),
+        tfl.layers.dense({ units: 32, kernelInitializer: init(3) }), tfl.layers.reLU(),
+        tfl.layers.dense({ units: 1, kernelInitializer: init(4) }),
+      ],
+    });
+    const d = (x: tf.Tensor) => critic.apply(x, { training: true }) as tf.Tensor;
+    const r = tf.tensor2d(rng.uniforms(32, -1, 1), [16, 2]), f = tf.tensor2d(rng.uniforms(32, -1, 1), [16, 2]);
+    const a = tf.tensor2d(rng.uniforms(16), [16, 1]);
+    const vars = critic.trainableWeights.map((w) => w.read() as tf.Variable);
+    const loss = () => {
+      const xhat = tf.add(tf.mul(a, r), tf.mul(tf.sub(1, a), f));
+      const g = tf.grad((x: tf.Tensor) => tf.sum(d(x)))(xhat);
+      const gp = tf.mean(tf.square(tf.sub(tf.sqrt(tf.sum(tf.square(g), 1)), 1)));
+      return tf.add(tf.sub(tf.mean(d(f)), tf.mean(d(r))), tf.mul(10, gp)) as tf.Scalar;
+    };
+    const addon = loadAddon()!;
+    const matmul = addon.matmul;
+    let hidden = 0; // GEMMs with the 32x32 weights of layers 2 and 3 (M, N, K all >= 16)
+    addon.matmul = ((...args: Parameters<typeof matmul>) => {
+      const [, , , , m, n, k] = args;
+      if (m >= 16 && n >= 16 && k >= 16) hidden++;
+      return matmul(...args);
+    }) as typeof matmul;
+    try {
+      const { grads } = tf.variableGrads(loss, vars);
+      const got = vars.map((v) => grads[v.name].dataSync().slice());
+      tf.dispose(Object.values(grads));
+      // Per hidden layer: 3 forwards (x_hat, fake, real); the penalty's inner gradient
+      // dX; for fake and real dX and dW; back through the inner dX = dY W^T both dY and W:
+      // 3 + 1 + 4 + 2 = 10, 20 for the two. Deferring hid the zero mark of the ReLU masks'
+      // second derivative from the next kernel, which then ran 2 more GEMMs on zeros.
+      assert.equal(hidden, 20, 'hidden-layer GEMMs computed');
+      // the same gradients as the cpu backend
+      const weights = vars.map((v) => v.dataSync().slice());
+      await tf.setBackend('cpu');
+      const cpuVars = weights.map((w, i) => tf.variable(tf.tensor(w, vars[i].shape)));
+      vars.forEach((v, i) => v.assign(cpuVars[i]));
+      const cpu = tf.variableGrads(loss, vars);
+      vars.forEach((v, i) => close(got[i], cpu.grads[v.name].dataSync(), 1e-4, `gradient ${i}`));
+      tf.dispose([...Object.values(cpu.grads), cpu.value, ...cpuVars]);
+    } finally {
+      addon.matmul = matmul;
+      await tf.setBackend('native');
+      tf.dispose([r, f, a]);
+      critic.dispose();
+    }
+  });
+
   it('shortcuts give the shapes and values of the full kernels', async () => {
     await tf.setBackend('native');
     const x = tf.tensor2d(rng.uniforms(12, -1, 1), [3, 4]);
     const z = tf.zerosLike(x), zcol = tf.zerosLike(tf.zeros([3, 1])), w = tf.tensor2d(rng.uniforms(20), [4, 5]);
+    const img = tf.tensor4d(rng.uniforms(150, -1, 1), [2, 5, 5, 3]), zimg = tf.zerosLike(img);
+    const filter = tf.tensor4d(rng.uniforms(54, -1, 1), [3, 3, 3, 2]), zfilter = tf.zerosLike(filter);
+    const zdy = tf.zerosLike(tf.zeros([2, 3, 3, 2]));
+    const backend = tf.backend() as NativeBackend;
     const cases: Array<[string, tf.Tensor, number[], ArrayLike<number>]> = [
       ['matMul(0, w)', tf.matMul(z, w), [3, 5], new Float32Array(15)],
       ['add(0, x)', tf.add(z, x), [3, 4], x.dataSync()],
@@ -72,11 +134,20 @@ describe('native known zeros', { skip: NATIVE_DISABLED ? 'GANKIT_NO_NATIVE=1' : 
       ['sum(0, axis 0, keepDims)', tf.sum(z, 0, true), [1, 4], new Float32Array(4)],
       ['sub(0, x)', tf.sub(z, x), [3, 4], Array.from(x.dataSync(), (v) => -v)],
     ];
-    for (const [name, t, shape, want] of cases) {
+    backend.zeroSkips = 0;
+    const convCases: typeof cases = [
+      ['conv2d(0, w)', tf.conv2d(zimg, filter, 2, 'same'), [2, 3, 3, 2], new Float32Array(36)],
+      ['conv2d(x, 0)', tf.conv2d(img, zfilter, 1, 'valid'), [2, 3, 3, 2], new Float32Array(36)],
+      ['conv2dTranspose(0, w)', tf.conv2dTranspose(zdy, filter, [2, 5, 5, 3], 2, 'same'), [2, 5, 5, 3], new Float32Array(150)],
+      ['Conv2DBackpropFilter(x, 0)', tf.engine().runKernel('Conv2DBackpropFilter', { x: img, dy: zdy },
+        { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 2] }) as tf.Tensor, [3, 3, 3, 2], new Float32Array(54)],
+    ];
+    assert.equal(backend.zeroSkips, convCases.length, 'every convolution answered from the zero mark');
+    for (const [name, t, shape, want] of [...cases, ...convCases]) {
       assert.deepEqual(t.shape, shape, `${name}: shape`);
       close(t.dataSync(), want, 0, name);
     }
-    tf.dispose([x, z, zcol, w, ...cases.map((c) => c[1])]);
+    tf.dispose([x, z, zcol, w, img, zimg, filter, zfilter, zdy, ...[...cases, ...convCases].map((c) => c[1])]);
   });
 
   it('the mark is dropped when an optimizer updates the zeros in place', async () => {
