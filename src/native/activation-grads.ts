@@ -53,7 +53,7 @@ function activationGradKernel(addon: NativeAddon): KernelFunc {
   };
 }
 
-function activationGrad(dy: Tensor, x: Tensor, op: ActGrad, alpha = 0): Tensor {
+export function activationGrad(dy: Tensor, x: Tensor, op: ActGrad, alpha = 0): Tensor {
   return tf.engine().runKernel(ACTIVATION_GRAD, { dy, x }, { op, alpha } as unknown as NamedAttrMap) as Tensor;
 }
 

@@ -15,6 +15,7 @@ import { activationGradKernelConfig, registerNativeActivationGradients } from '.
 import { broadcastDivKernelConfig, registerNativeReductionGradients } from './reduction-grads.js';
 import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './batchnorm-grad.js';
 import { momentsKernelConfig, patchBatchNormalizationLayer } from './batchnorm-train.js';
+import { patchDenseLayer } from './dense-train.js';
 import {
   backpropFilterShape, backpropInputShape, deferCustomGradients, deferrable, matmulShape, reduceShape,
   type DeferringBackend,
@@ -47,6 +48,11 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
    * GANKIT_FUSED_BN=0 turns it off, to compare.
    */
   fusedBatchNorm = process.env.GANKIT_FUSED_BN !== '0';
+  /**
+   * Whether tfjs-layers' dense layers on rank-2 input skip tf.fused.matMul's reshapes
+   * (dense-train.ts). GANKIT_FUSED_DENSE=0 turns it off, to compare.
+   */
+  fusedDense = process.env.GANKIT_FUSED_DENSE !== '0';
   deferDepth = 0;
   private readonly pending = new Map<DataId, Pending>();
   /** Deferred kernel calls computed, and dropped unread, since the last reset. */
@@ -649,6 +655,7 @@ export function registerNativeBackend(): boolean {
   registerNativeReductionGradients(NATIVE_BACKEND);
   registerNativeBatchNormGradient(NATIVE_BACKEND);
   patchBatchNormalizationLayer(NATIVE_BACKEND);
+  patchDenseLayer(NATIVE_BACKEND);
   deferCustomGradients(() => {
     const b = tf.engine().backend;
     return b instanceof NativeBackend && b.deferGradients ? b : null;
