@@ -375,25 +375,36 @@ static void im2col_rows(const ConvShape& s, const float* x, long r0, long nr, fl
   }
 }
 
-// Adds rows [r0, r0+nr) of a patch-shaped matrix back into the image (the adjoint of im2col).
+// Adds rows [r0, r0+nr) of a patch-shaped matrix back into the image (the adjoint of
+// im2col), a run of output pixels of one output row at a time like im2col_rows, with the
+// per-tap adds in the instruction set's vectors (this file itself is built for the
+// baseline x86-64: its own loops would add four floats at a time).
 static void col2im_rows(const ConvShape& s, const float* col, long r0, long nr, float* x) {
-  const long kcols = s.kh * s.kw * s.cin;
-  for (long r = 0; r < nr; r++) {
+  const long kcols = s.kh * s.kw * s.cin, per_img = s.oh * s.ow;
+  const Kern& k = *g_kern;
+  for (long r = 0; r < nr;) {
     const long row = r0 + r;
-    const long n = row / (s.oh * s.ow), rem = row % (s.oh * s.ow);
-    const long oy = rem / s.ow, ox = rem % s.ow;
+    const long n = row / per_img, rem = row % per_img;
+    const long oy = rem / s.ow, ox0 = rem % s.ow;
+    const long run = std::min(nr - r, s.ow - ox0);
     const float* src = col + r * kcols;
     for (long i = 0; i < s.kh; i++) {
       const long iy = oy * s.sh - s.pt + i * s.dh;
       if (iy < 0 || iy >= s.h) continue;
+      float* dst_row = x + (n * s.h + iy) * s.w * s.cin;
       for (long j = 0; j < s.kw; j++) {
-        const long ix = ox * s.sw - s.pl + j * s.dw;
-        if (ix < 0 || ix >= s.w) continue;
-        float* d = x + ((n * s.h + iy) * s.w + ix) * s.cin;
         const float* c = src + (i * s.kw + j) * s.cin;
-        for (long q = 0; q < s.cin; q++) d[q] += c[q];
+        for (long t = 0; t < run; t++, c += kcols) {
+          const long ix = (ox0 + t) * s.sw - s.pl + j * s.dw;
+          if (ix < 0 || ix >= s.w) continue;
+          float* d = dst_row + ix * s.cin;
+          if (s.cin == 1) d[0] += c[0];
+          else if (s.cin < 16) for (long q = 0; q < s.cin; q++) d[q] += c[q];
+          else k.add_to(d, c, s.cin);
+        }
       }
     }
+    r += run;
   }
 }
 

@@ -21,6 +21,7 @@ struct Kern {
   void (*rmsprop)(const float* w, const float* g, const float* ms, const float* mg, const float* mom,
                   float* w2, float* ms2, float* mg2, float* mom2, long n, float lr, float decay,
                   float momentum, float eps, int centered);
+  void (*add_to)(float* d, const float* s, long n);  // d += s
 };
 
 extern const Kern* const kern_avx512;  // null where not compiled
