@@ -135,7 +135,8 @@ static void gemm_packed(long M, const float* A, long rsA, long csA, const Packed
 // too when `in_place_b` and its rows are contiguous: a thin A (a batch of 64) reuses each
 // element of B only a few times, so packing it costs as much as the arithmetic; a last
 // partial strip is then copied, zero-padded, into a strip of its own. Otherwise B is packed
-// once, by all threads together, into a buffer every task shares (KC-deep blocks of
+// once, by all threads together (whole rows per task where rows are contiguous: +1.5-2%
+// with B out of cache, in the C++ harness), into a buffer every task shares (KC-deep blocks of
 // NR-column strips, so a strip sits in L1 without the cache-set conflicts of rows a power
 // of two apart): a tall A amortizes that.
 static void gemm_tiled(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
@@ -156,13 +157,31 @@ static void gemm_tiled(long M, long N, long K, const float* A, long rsA, long cs
   const long nb = (npad + NCT - 1) / NCT;
   nt = (int)std::min<long>(nt, mb * nb);
   if (!directB) {
-    gk_parallel(npad / NR, nt, [&](long s) {
-      const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
-      for (long pc = 0; pc < K; pc += KC) {
-        const long kc = std::min(KC, K - pc);
-        pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
-      }
-    });
+    if (csB == 1) {
+      // Rows of B contiguous: each task packs whole rows, so B is read front to back (one
+      // stream per task) rather than one 128-byte piece of every row per strip.
+      const long RB = 16;
+      gk_parallel((K + RB - 1) / RB, nt, [&](long t) {
+        for (long k = t * RB; k < std::min(K, (t + 1) * RB); k++) {
+          const long pc = k / KC * KC, kc = std::min(KC, K - pc);
+          const float* src = B + k * rsB;
+          float* dst = pbuf + pc * npad + (k - pc) * NR;
+          for (long j0 = 0; j0 < N; j0 += NR, dst += NR * kc) {
+            const long nr = std::min<long>(NR, N - j0);
+            memcpy(dst, src + j0, nr * sizeof(float));
+            for (long j = nr; j < NR; j++) dst[j] = 0.f;
+          }
+        }
+      });
+    } else {
+      gk_parallel(npad / NR, nt, [&](long s) {
+        const long j0 = s * NR, nr = std::min<long>(NR, N - j0);
+        for (long pc = 0; pc < K; pc += KC) {
+          const long kc = std::min(KC, K - pc);
+          pack_b(B + pc * rsB + j0 * csB, rsB, csB, kc, nr, pbuf + pc * npad + j0 * kc, NR);
+        }
+      });
+    }
   } else if (edge) {
     for (long k = 0; k < K; k++) {
       const float* src = B + k * rsB + nfull;
