@@ -128,6 +128,20 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
         }
       });
 
+      it('convolution gradients of an image layer (1 or 3 channels, outputs a multiple of the GEMM strip)', async () => {
+        // DCGAN's first discriminator and last generator layers; the filter gradient reads
+        // dy in place when the patch has few columns and cout fills whole strips
+        for (const [n, h, cin, k, s, cout, pad] of [[3, 28, 1, 4, 2, 64, 'same'], [2, 9, 3, 2, 1, 32, 'valid'], [2, 11, 1, 3, 2, 96, 1]] as const) {
+          const info = tf.backend_util.computeConv2DInfo([n, h, h, cin], [k, k, cin, cout], s, 1, pad);
+          const dyShape = [n, info.outHeight, info.outWidth, cout], xs = [n, h, h, cin], fs = [k, k, cin, cout];
+          const what = `x=${xs} f=${fs} s=${s} pad=${pad}`;
+          await compare(`Conv2DBackpropFilter ${what}`, [input(xs, rand(size(xs))), input(dyShape, rand(size(dyShape)))],
+            (x, dy) => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: s, pad, dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor);
+          await compare(`Conv2DBackpropInput ${what}`, [input(dyShape, rand(size(dyShape))), input(fs, rand(size(fs)))],
+            (dy, filter) => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: s, pad, dataFormat: 'NHWC', inputShape: xs }) as tf.Tensor);
+        }
+      });
+
       it('unary ops, including NaN, infinities and large values', async () => {
         const n = 1000 + int(0, 70000);
         const x = rand(n, -12, 12);

@@ -502,15 +502,26 @@ void gk_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* 
   const long total = kcols * s.cout;
   std::vector<float> partial(nt > 1 ? (size_t)(nt - 1) * total : 0, 0.f);
   memset(dw, 0, sizeof(float) * total);
-  const int NR = g_kern->nr;
+  const Kern& kern = *g_kern;
+  const int NR = kern.nr, MR = kern.mr;
+  // A few patch columns (an image's 1 or 3 channels): each strip of dy is used by one or
+  // two micro-tiles only, so packing it cost as much as the arithmetic; read it in place.
+  const bool direct = kcols <= 2 * MR && s.cout % NR == 0;
   gk_parallel(nt, nt, [&](long t) {
     float* out = t == 0 ? dw : partial.data() + (size_t)(t - 1) * total;
     float* col = tl_col.get(R * kcols);
     const long npad = round_up(s.cout, NR);
-    float* bp = tl_packB.get(npad * R);
+    float* bp = direct ? nullptr : tl_packB.get(npad * R);
     for (long b = t; b < nblocks; b += nt) {
       const long r0 = b * R, nr = std::min(R, rows - r0);
       im2col_rows(s, x, r0, nr, col);
+      if (direct) {
+        for (long jr = 0; jr < s.cout; jr += NR)
+          for (long ir = 0; ir < kcols; ir += MR)
+            kern.micro_s(nr, col + ir, 1, kcols, dy + r0 * s.cout + jr, s.cout, out + ir * s.cout + jr, s.cout,
+                         (int)std::min<long>(MR, kcols - ir), 1);
+        continue;
+      }
       pack_b(dy + r0 * s.cout, s.cout, 1, nr, s.cout, bp, NR);
       const PackedB pb{bp, nr, s.cout, npad};
       // A = col^T: element (i, k) = col[k * kcols + i]
