@@ -54,20 +54,15 @@ function denseForward(x: Tensor, kernel: Tensor, bias: Tensor | null, activation
     if (bias !== null) grads.push(tf.engine().runKernel(tf.Sum, { x: dyAct }, { axis: [0], keepDims: false } as unknown as NamedAttrMap) as Tensor);
     return grads;
   };
-  if (bias === null) {
-    const f = tf.customGrad(((a: Tensor, w: Tensor, save: GradSaveFunc) => {
-      const y = tf.engine().runKernel(tf._FusedMatMul, { a, b: w }, attrs) as Tensor;
-      save(actGrad === null ? [a, w] : [a, w, y]);
-      return { value: y, gradFunc: gradient };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]);
-    return f(x, kernel);
-  }
-  const f = tf.customGrad(((a: Tensor, w: Tensor, b: Tensor, save: GradSaveFunc) => {
-    const y = tf.engine().runKernel(tf._FusedMatMul, { a, b: w, bias: b }, attrs) as Tensor;
+  // customGrad passes the inputs, then `save`: (a, w[, b], save)
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as GradSaveFunc;
+    const [a, w, b] = args as Tensor[];
+    const y = tf.engine().runKernel(tf._FusedMatMul, b === undefined ? { a, b: w } : { a, b: w, bias: b }, attrs) as Tensor;
     save(actGrad === null ? [a, w] : [a, w, y]);
     return { value: y, gradFunc: gradient };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(x, kernel, bias);
+  return bias === null ? f(x, kernel) : f(x, kernel, bias);
 }
 
 function applies(layer: DenseLayer, input: Tensor, backendName: string): boolean {

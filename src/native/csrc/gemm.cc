@@ -37,12 +37,27 @@ thread_local Buf tl_packB, tl_col;
 static inline long round_up(long x, long m) { return (x + m - 1) / m * m; }
 
 // Packs B[kc x nc] into strips of NR columns: strip s holds, for each k, NR columns.
-static void pack_b(const float* B, long rsB, long csB, long kc, long nc, float* pb, int NR) {
+// Strips lie `strip` floats apart (NR * kc, back to back, unless a caller packs some rows
+// of a deeper block).
+static void pack_b(const float* B, long rsB, long csB, long kc, long nc, float* pb, int NR, long strip = 0) {
+  if (strip == 0) strip = NR * kc;
+  if (csB == 1) {
+    // Rows contiguous: row by row, so B is read front to back (strip by strip it was read
+    // one 128-byte piece of every row at a time: 2-3% slower with B out of cache).
+    for (long k = 0; k < kc; k++) {
+      const float* src = B + k * rsB;
+      float* dst = pb + k * NR;
+      for (long j0 = 0; j0 < nc; j0 += NR, dst += strip) {
+        const long nr = std::min<long>(NR, nc - j0);
+        memcpy(dst, src + j0, nr * sizeof(float));
+        for (long j = nr; j < NR; j++) dst[j] = 0.f;
+      }
+    }
+    return;
+  }
   for (long j0 = 0; j0 < nc; j0 += NR) {
     const long nr = std::min<long>(NR, nc - j0);
-    if (csB == 1 && nr == NR) {
-      for (long k = 0; k < kc; k++) memcpy(pb + k * NR, B + k * rsB + j0, NR * sizeof(float));
-    } else if (rsB == 1) {
+    if (rsB == 1) {
       // B transposed (a weight matrix used as W^T): a transpose in 8-deep slabs, so the
       // NR x 8 block being written stays in L1 while 8 floats are read from each column.
       long k0 = 0;
@@ -66,7 +81,7 @@ static void pack_b(const float* B, long rsB, long csB, long kc, long nc, float* 
         for (long j = nr; j < NR; j++) pb[k * NR + j] = 0.f;
       }
     }
-    pb += NR * kc;
+    pb += strip;
   }
 }
 
@@ -135,8 +150,8 @@ static void gemm_packed(long M, const float* A, long rsA, long csA, const Packed
 // too when `in_place_b` and its rows are contiguous: a thin A (a batch of 64) reuses each
 // element of B only a few times, so packing it costs as much as the arithmetic; a last
 // partial strip is then copied, zero-padded, into a strip of its own. Otherwise B is packed
-// once, by all threads together (whole rows per task where rows are contiguous: +1.5-2%
-// with B out of cache, in the C++ harness), into a buffer every task shares (KC-deep blocks of
+// once, by all threads together (slabs of whole rows per task where rows are contiguous),
+// into a buffer every task shares (KC-deep blocks of
 // NR-column strips, so a strip sits in L1 without the cache-set conflicts of rows a power
 // of two apart): a tall A amortizes that.
 static void gemm_tiled(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
@@ -158,20 +173,14 @@ static void gemm_tiled(long M, long N, long K, const float* A, long rsA, long cs
   nt = (int)std::min<long>(nt, mb * nb);
   if (!directB) {
     if (csB == 1) {
-      // Rows of B contiguous: each task packs whole rows, so B is read front to back (one
-      // stream per task) rather than one 128-byte piece of every row per strip.
+      // Rows of B contiguous: each task packs a slab of whole rows (pack_b reads them
+      // front to back), not a strip of every row.
       const long RB = 16;
+      static_assert(KC % RB == 0, "a slab never straddles two KC blocks");
       gk_parallel((K + RB - 1) / RB, nt, [&](long t) {
-        for (long k = t * RB; k < std::min(K, (t + 1) * RB); k++) {
-          const long pc = k / KC * KC, kc = std::min(KC, K - pc);
-          const float* src = B + k * rsB;
-          float* dst = pbuf + pc * npad + (k - pc) * NR;
-          for (long j0 = 0; j0 < N; j0 += NR, dst += NR * kc) {
-            const long nr = std::min<long>(NR, N - j0);
-            memcpy(dst, src + j0, nr * sizeof(float));
-            for (long j = nr; j < NR; j++) dst[j] = 0.f;
-          }
-        }
+        const long k0 = t * RB, rows = std::min(RB, K - k0);
+        const long pc = k0 / KC * KC, kc = std::min(KC, K - pc);
+        pack_b(B + k0 * rsB, rsB, 1, rows, N, pbuf + pc * npad + (k0 - pc) * NR, NR, NR * kc);
       });
     } else {
       gk_parallel(npad / NR, nt, [&](long s) {
@@ -364,6 +373,12 @@ void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const f
 // row: one copy per pixel and kernel row where the window lies inside the image (for one
 // channel, 4 floats instead of 4 bounds-checked single values: the first layer of a DCGAN
 // discriminator spent 60% of its forward pass here).
+// A short run (a few channels) copied in a loop; memcpy's call costs more than it.
+static inline void copy_floats(float* d, const float* src, long n) {
+  if (n < 16) for (long q = 0; q < n; q++) d[q] = src[q];
+  else memcpy(d, src, n * sizeof(float));
+}
+
 static void im2col_rows(const ConvShape& s, const float* x, long r0, long nr, float* col) {
   const long kcols = s.kh * s.kw * s.cin, per_img = s.oh * s.ow, win = s.kw * s.cin;
   for (long r = 0; r < nr;) {
@@ -384,16 +399,13 @@ static void im2col_rows(const ConvShape& s, const float* x, long r0, long nr, fl
         float* d = di + t * kcols;
         const long ix0 = (ox0 + t) * s.sw - s.pl;
         if (s.dw == 1 && ix0 >= 0 && ix0 + s.kw <= s.w) {
-          const float* src = src_row + ix0 * s.cin;
-          if (win < 32) for (long q = 0; q < win; q++) d[q] = src[q];
-          else memcpy(d, src, win * sizeof(float));
+          copy_floats(d, src_row + ix0 * s.cin, win);
           continue;
         }
         for (long j = 0; j < s.kw; j++, d += s.cin) {
           const long ix = ix0 + j * s.dw;
           if (ix < 0 || ix >= s.w) memset(d, 0, s.cin * sizeof(float));
-          else if (s.cin < 16) for (long q = 0; q < s.cin; q++) d[q] = src_row[ix * s.cin + q];
-          else memcpy(d, src_row + ix * s.cin, s.cin * sizeof(float));
+          else copy_floats(d, src_row + ix * s.cin, s.cin);
         }
       }
     }
