@@ -5,6 +5,7 @@
       "sources": [
         "src/native/csrc/addon.cc",
         "src/native/csrc/gemm.cc",
+        "src/native/csrc/winograd.cc",
         "src/native/csrc/threads.cc",
         "src/native/csrc/kern_avx512.cc",
         "src/native/csrc/kern_avx2.cc",

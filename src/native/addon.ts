@@ -21,9 +21,11 @@ export enum Reduce { Sum = 0, Max, Min, Mean }
 export const NO_ACTIVATION = -1;
 
 export interface NativeAddon {
-  info(): { isa: 'avx512' | 'avx2' | 'generic'; threads: number; cpus: number; supported: Array<'avx512' | 'avx2' | 'generic'> };
+  info(): { isa: 'avx512' | 'avx2' | 'generic'; threads: number; cpus: number; winograd: boolean; supported: Array<'avx512' | 'avx2' | 'generic'> };
   setThreads(n: number): void;
   setIsa(name: string): void;
+  /** Winograd F(4x4, 2x2) for stride-2 4x4 convolutions (csrc/winograd.cc); on by default. */
+  setWinograd(on: boolean): void;
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number,
     bias: Float32Array | null, activation: number, alpha: number): void;

@@ -35,6 +35,14 @@ export function setNativeThreads(n: number): void {
   loadAddon()?.setThreads(n);
 }
 
+/**
+ * Turns Winograd's F(4x4, 2x2) for stride-2 4x4 convolutions (DCGAN's) on or off; it is on
+ * unless GANKIT_WINOGRAD=0. Off, every convolution takes the direct im2col + GEMM path.
+ */
+export function setNativeWinograd(on: boolean): void {
+  loadAddon()?.setWinograd(on);
+}
+
 /** Chooses the instruction set the kernels run with (tests compare them); throws if unsupported. */
 export function setNativeIsa(isa: NativeIsa): void {
   const a = loadAddon();

@@ -6,8 +6,8 @@
 import { describe, it, before, after } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
-import { nativeFallbackCounts, setNativeIsa, setNativeThreads, supportedIsas, nativeInfo } from '../../src/native/index.js';
-import { NATIVE_DISABLED, Rng, compare, input, requireNative } from './helpers.js';
+import { nativeFallbackCounts, setNativeIsa, setNativeThreads, setNativeWinograd, supportedIsas, nativeInfo } from '../../src/native/index.js';
+import { NATIVE_DISABLED, Rng, compare, input, requireNative, runOn } from './helpers.js';
 
 const rng = new Rng(12345);
 const rand = (n: number, lo = -1, hi = 1) => rng.uniforms(n, lo, hi);
@@ -142,6 +142,36 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
         }
       });
 
+      it('Winograd F(4x4, 2x2): stride-2 4x4 convolutions and their input gradient, odd sizes and paddings', async () => {
+        // Shapes the Winograd path takes (64+ tiles, 32+ channels): partial tiles (odd and
+        // 7-wide outputs), padding 0, 1, 2 and TF's uneven 'same', more columns than a GEMM
+        // strip holds (40, 33), a depth across two GEMM blocks (4 * 72 = 288 > 256).
+        const cases = [
+          [16, 14, 14, 32, 40, 'same'], [16, 15, 13, 72, 32, 'valid'], [20, 11, 9, 33, 36, 2], [12, 16, 17, 40, 33, 'same'],
+        ] as const;
+        for (const [n, h, w, cin, cout, pad] of cases) {
+          const info = tf.backend_util.computeConv2DInfo([n, h, w, cin], [4, 4, cin, cout], 2, 1, pad);
+          const dyShape = [n, info.outHeight, info.outWidth, cout], xs = [n, h, w, cin], fs = [4, 4, cin, cout];
+          const what = `x=${xs} f=${fs} pad=${pad}`;
+          const xIn = input(xs, rand(size(xs))), fIn = input(fs, rand(size(fs))), dyIn = input(dyShape, rand(size(dyShape)));
+          await compare(`winograd conv2d ${what}`, [xIn, fIn], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, pad));
+          await compare(`winograd Conv2DBackpropInput ${what}`, [dyIn, fIn],
+            (dy, filter) => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: 2, pad, dataFormat: 'NHWC', inputShape: xs }) as tf.Tensor);
+          // the direct path gives other roundings: proof that the Winograd path ran
+          const fwd = () => runOn('native', [xIn, fIn], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, pad));
+          const dx = () => runOn('native', [dyIn, fIn], (dy, filter) =>
+            tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: 2, pad, dataFormat: 'NHWC', inputShape: xs }) as tf.Tensor);
+          const fwdOn = await fwd(), dxOn = await dx();
+          setNativeWinograd(false);
+          try {
+            assert.notDeepEqual(fwdOn[0].data, (await fwd())[0].data, `${what}: forward took the direct path`);
+            assert.notDeepEqual(dxOn[0].data, (await dx())[0].data, `${what}: input gradient took the direct path`);
+          } finally {
+            setNativeWinograd(true);
+          }
+        }
+      });
+
       it('unary ops, including NaN, infinities and large values', async () => {
         const n = 1000 + int(0, 70000);
         const x = rand(n, -12, 12);
@@ -230,6 +260,9 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
       const xs = [2, 9, 9, 5], fs = [3, 3, 5, 11];
       const xv = rand(size(xs)), fv = rand(size(fs));
       await compare(`${isa} conv2d`, [input(xs, xv), input(fs, fv)], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'));
+      // Winograd's filter is packed for the instruction set's GEMM strip width
+      const wx = [16, 16, 16, 32], wf = [4, 4, 32, 40], wxv = rand(size(wx)), wfv = rand(size(wf));
+      await compare(`${isa} winograd conv2d`, [input(wx, wxv), input(wf, wfv)], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'));
       const v = rand(5000, -20, 20);
       for (const [name, f] of [['tanh', tf.tanh], ['sigmoid', tf.sigmoid], ['exp', tf.exp]] as const) {
         await compare(`${isa} ${name}`, [input([5000], v)], f, 2e-6, 1e-7);

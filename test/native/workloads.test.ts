@@ -11,7 +11,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerComposedConvFilterGradient } from '../../src/backend/conv-filter.js';
-import { setNativeThreads } from '../../src/native/index.js';
+import { setNativeThreads, setNativeWinograd } from '../../src/native/index.js';
 import { Rng, makeTrainer, type WorkloadName } from '../../bench/workloads.js';
 import { NATIVE_DISABLED, requireNative } from './helpers.js';
 
@@ -77,4 +77,28 @@ describe('reference workloads train the same on native and cpu', { skip: NATIVE_
       }
     });
   }
+
+  // The batches above are too small for the Winograd convolutions (64 tiles or more), so
+  // cpu is matched through the direct ones; here Winograd trains against them. Training
+  // amplifies any change of rounding about 3x per iteration from this start: the direct
+  // path alone, at 1 thread against 2, differs by 1e-7 at first and by 1e-3 at iteration 16;
+  // Winograd's convolutions round differently from the start (about 1e-5 of their largest
+  // value) and reach 1e-3 at iteration 7 (2e-4 at iteration 5, 2.4e-5 at 4). Hence 5.
+  it('dcgan-mnist: 5 iterations at batch 16 with Winograd convolutions match the direct ones', async () => {
+    setNativeThreads(2);
+    const init = await fixedInit('dcgan-mnist', 16);
+    const on = await losses('native', 'dcgan-mnist', 16, 5, init);
+    setNativeWinograd(false);
+    try {
+      const off = await losses('native', 'dcgan-mnist', 16, 5, init);
+      assert.notDeepEqual(on.out, off.out, 'the Winograd path never ran');
+      for (let i = 0; i < off.out.length; i++) {
+        const a = on.out[i], e = off.out[i];
+        assert.ok(Math.abs(a - e) <= TOLERANCE * Math.max(1, Math.abs(e)),
+          `iteration ${i >> 1} ${i & 1 ? 'G' : 'D'} loss ${a} with Winograd, ${e} direct`);
+      }
+    } finally {
+      setNativeWinograd(true);
+    }
+  });
 });

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "winograd.h"
 
 namespace {
 
@@ -104,6 +105,9 @@ napi_value Info(napi_env env, napi_callback_info) {
   CHECK(napi_set_named_property(env, o, "threads", t));
   CHECK(napi_create_int32(env, online_cpus(), &m));
   CHECK(napi_set_named_property(env, o, "cpus", m));
+  napi_value wg;
+  CHECK(napi_get_boolean(env, gk_winograd(), &wg));
+  CHECK(napi_set_named_property(env, o, "winograd", wg));
   napi_value list;
   CHECK(napi_create_array(env, &list));
   uint32_t i = 0;
@@ -130,6 +134,15 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a;
   if (!args(env, info, &a, 1)) THROW("setThreads(n)");
   gk_set_threads((int)num(env, a.v[0]));
+  return nullptr;
+}
+
+napi_value SetWinograd(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 1)) THROW("setWinograd(on)");
+  bool on;
+  CHECK(napi_get_value_bool(env, a.v[0], &on));
+  gk_set_winograd(on);
   return nullptr;
 }
 
@@ -679,12 +692,14 @@ napi_value Init(napi_env env, napi_value exports) {
     if (v > 0) nt = v;
   }
   gk_set_threads(nt);
+  if (const char* e = getenv("GANKIT_WINOGRAD")) gk_set_winograd(strcmp(e, "0") != 0);
   const struct {
     const char* name;
     napi_callback cb;
   } fns[] = {{"info", Info},
              {"setThreads", SetThreads},
              {"setIsa", SetIsa},
+             {"setWinograd", SetWinograd},
              {"matmul", MatMul},
              {"conv2d", Conv2D},
              {"conv2dBackpropInput", Conv2DBackpropInput},

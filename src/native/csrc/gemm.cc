@@ -1,6 +1,7 @@
 #include "gemm.h"
 
 #include "threads.h"
+#include "winograd.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -143,6 +144,19 @@ static void gemm_packed(long M, const float* A, long rsA, long csA, const Packed
   }
   if (pb.K == 0 && !accumulate)
     for (long i = 0; i < M; i++) memset(C + i * ldc + j0, 0, (j1 - j0) * sizeof(float));
+}
+
+long gk_packed_b_size(long K, long N) { return K * round_up(N, g_kern->nr); }
+
+float* gk_packed_b_at(float* packed, long K, long N, long k, long j) {
+  const int NR = g_kern->nr;
+  const long pc = k / KC * KC, kc = std::min(KC, K - pc);
+  return packed + pc * round_up(N, NR) + j / NR * NR * kc + (k - pc) * NR + j % NR;
+}
+
+void gk_gemm_prepacked(long M, const float* A, long rsA, long csA, const float* packed, long K, long N, float* C,
+                       long ldc, bool accumulate) {
+  gemm_packed(M, A, rsA, csA, PackedB{packed, K, N, round_up(N, g_kern->nr)}, C, ldc, accumulate);
 }
 
 // All threads: C (+)= A * B over a grid of MC-row by NCT-column tasks. A is always read in
@@ -452,6 +466,7 @@ static bool is_pointwise(const ConvShape& s) {
 }
 
 void gk_conv2d(const ConvShape& s, const float* x, const float* w, float* y) {
+  if (gk_wino_conv2d(s, x, w, y)) return;
   const long rows = s.n * s.oh * s.ow, kcols = s.kh * s.kw * s.cin;
   if (is_pointwise(s)) {
     gk_gemm(rows, s.cout, kcols, x, kcols, 1, w, s.cout, 1, y, s.cout, false);
@@ -476,6 +491,7 @@ void gk_conv2d(const ConvShape& s, const float* x, const float* w, float* y) {
 }
 
 void gk_conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx) {
+  if (gk_wino_conv2d_backprop_input(s, dy, w, dx)) return;
   const long kcols = s.kh * s.kw * s.cin;
   if (is_pointwise(s)) {
     // dx[rows, cin] = dy[rows, cout] * W^T

@@ -10,6 +10,15 @@ const Kern* gk_kern();
 void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
              long csB, float* C, long ldc, bool accumulate);
 
+// B packed ahead of time by its caller, for a GEMM run many times on the same B:
+// gk_packed_b_size floats; element (k, j) at gk_packed_b_at, and the elements (k, j) to
+// (k, j + NR - 1) after it for j a multiple of the kernel's NR (columns past N zero).
+long gk_packed_b_size(long K, long N);
+float* gk_packed_b_at(float* packed, long K, long N, long k, long j);
+// C[M,N] (+)= A[M,K] * packed B, on the calling thread alone.
+void gk_gemm_prepacked(long M, const float* A, long rsA, long csA, const float* packed, long K, long N, float* C,
+                       long ldc, bool accumulate);
+
 struct ConvShape {
   long n, h, w, cin;     // input (NHWC)
   long kh, kw, cout;     // filter [kh, kw, cin, cout]

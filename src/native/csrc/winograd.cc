@@ -1,0 +1,326 @@
+// Winograd F(4x4, 2x2) for the stride-2, 4x4 convolutions of DCGANs.
+//
+// A 4x4 kernel at stride 2 splits by the parity of its taps into four 2x2 kernels at
+// stride 1 (polyphase):
+// - forward: y = the sum over the four input phases (x's even/odd rows and columns) of a
+//   2x2 correlation, i.e. one 2x2 correlation over 4*cin channels;
+// - input gradient (the transposed convolution): each of the four output phases of dx
+//   (its even/odd rows and columns) is a 2x2 correlation of dy with one sub-kernel.
+// A 2x2 correlation with Winograd's F(4,2) (points 0, 1, -1, 2, infinity) needs 25
+// products per 4x4 output tile instead of 64, so the GEMMs do 25/64 of the direct
+// method's arithmetic: 25 GEMMs [tiles x K] * [K x N], one per transform point, between
+// a transform of the input tiles and one back to the output. With 7x7 outputs (MNIST's
+// DCGAN) the tiles cover 8x8, so it is 0.51 of the direct work, not 0.39.
+//
+// Float32 error: about 1e-5 of the output's largest value (the direct method's is about
+// 1e-6), measured against float64 on random data in the tests.
+#include "winograd.h"
+
+#include "threads.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+#ifdef WINO_PROF
+#include <chrono>
+#include <cstdio>
+static double wnow() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+double wprof[5];
+static struct WPrint { ~WPrint() { fprintf(stderr, "wprof alloc %.1f U %.1f V %.1f gemm %.1f out %.1f ms total\n", wprof[0]*1e3, wprof[1]*1e3, wprof[2]*1e3, wprof[3]*1e3, wprof[4]*1e3); } } wprint_;
+#define WP(i) { double t_ = wnow(); wprof[i] += t_ - tp_; tp_ = t_; }
+#else
+#define WP(i)
+#endif
+
+namespace {
+
+bool g_enabled = true;
+
+struct Buf {
+  float* p = nullptr;
+  size_t n = 0;
+  float* get(size_t want) {
+    if (want > n) {
+      free(p);
+      n = want + 64;
+      p = (float*)aligned_alloc(64, ((n * sizeof(float)) + 63) / 64 * 64);
+    }
+    return p;
+  }
+  ~Buf() { free(p); }
+};
+thread_local Buf tl_u, tl_v, tl_m, tl_tmp;
+
+constexpr int A = 5;  // transform points: 0, 1, -1, 2, infinity
+constexpr int T2 = A * A;
+
+// Input transform B^T d (rows scaled by 2, 2, 6, 6, 1; the filter transform divides them
+// back out, so their product is unchanged and the input side stays in small integers).
+// (Arguments never alias: __restrict lets the compiler vectorise the loops.)
+inline void in_1d(const float* __restrict d0, const float* __restrict d1, const float* __restrict d2,
+                  const float* __restrict d3, const float* __restrict d4, float* __restrict v0,
+                  float* __restrict v1, float* __restrict v2, float* __restrict v3, float* __restrict v4,
+                  long n) {
+  for (long c = 0; c < n; c++) {
+    const float a0 = d0[c], a1 = d1[c], a2 = d2[c], a3 = d3[c], a4 = d4[c];
+    v0[c] = 2 * a0 - a1 - 2 * a2 + a3;
+    v1[c] = 2 * a1 + a2 - a3;
+    v2[c] = -2 * a1 + 3 * a2 - a3;
+    v3[c] = a3 - a1;
+    v4[c] = 2 * a1 - a2 - 2 * a3 + a4;
+  }
+}
+
+// Filter transform G g, with the input transform's row scales divided out.
+inline void filt_1d(float g0, float g1, float* u) {
+  u[0] = g0 * 0.5f;
+  u[1] = (g0 + g1) * 0.5f;
+  u[2] = (g0 - g1) * (1.f / 6.f);
+  u[3] = (g0 + 2 * g1) * (1.f / 6.f);
+  u[4] = g1;
+}
+
+// Output transform A^T m.
+inline void out_1d(const float* __restrict m0, const float* __restrict m1, const float* __restrict m2,
+                   const float* __restrict m3, const float* __restrict m4, float* __restrict y0,
+                   float* __restrict y1, float* __restrict y2, float* __restrict y3, long n) {
+  for (long c = 0; c < n; c++) {
+    const float a1 = m1[c], a2 = m2[c], a3 = m3[c];
+    const float s = a1 + a2, d = a1 - a2;
+    y0[c] = m0[c] + s + a3;
+    y1[c] = d + 2 * a3;
+    y2[c] = s + 4 * a3;
+    y3[c] = d + 8 * a3 + m4[c];
+  }
+}
+
+// Where the 5x5 input tile of output tile (ty, tx), plane p, comes from:
+// image row step * (4 * ty + u) + offy[p], column likewise; outside the image reads zero.
+struct Input {
+  const float* src;
+  long H, W, C, step;
+  int planes;
+  long offy[4], offx[4];
+};
+// Where tap (a, b) of plane p's 2x2 kernel lies in the [4, 4, cin, cout] filter: row
+// ky0[p] + kdy * a, column kx0[p] + kdx * b; element (k, n) of the [K, N] matrix at
+// k * sk + n * sn from there.
+struct Filter {
+  const float* w;
+  long cin, cout;
+  long ky0[4], kx0[4], kdy, kdx, sk, sn;
+};
+// Where output tile element (i, j) goes: row step * (4 * ty + i) + offy, column
+// likewise, written only where 4 * ty + i < ph and 4 * tx + j < pw.
+struct Output {
+  float* dst;
+  long H, W, C, step, offy, offx, ph, pw;
+};
+
+// Tiles per block: a block's input transform (25 x tiles x K) and products (25 x tiles x N)
+// stay in cache between the three steps that use them. 32 tiles keep the GEMMs' rows
+// enough for the packed filter streamed past them; GANKIT_WINO_TILES overrides, to tune.
+long tiles_per_block() {
+  static const long v = [] {
+    const char* e = getenv("GANKIT_WINO_TILES");
+    const long n = e ? atol(e) : 0;
+    return n > 0 ? n : 32L;
+  }();
+  return v;
+}
+
+// out = the 2x2 correlation of the input planes with the filter, by F(4,2).
+void wino_f42(long n, const Input& in, const Filter& f, long N, const Output& out) {
+  const long TY = (out.ph + 3) / 4, TX = (out.pw + 3) / 4, T = n * TY * TX;
+  const long C = in.C, K = in.planes * C;
+  const int nt = gk_threads();
+  const long usize = gk_packed_b_size(K, N);
+#ifdef WINO_PROF
+  double tp_ = wnow();
+#endif
+  float* U = tl_u.get(T2 * usize);
+  WP(0);
+  if (N % gk_kern()->nr) memset(U, 0, T2 * usize * sizeof(float));  // the padding columns
+
+  // U[q] = (G g G^T)[q] for the 2x2 kernel g of (k, n), q = xi * 5 + nu, packed for the
+  // GEMM. KB rows k by JB columns n at a time, gathered in L, then copied to where they are
+  // packed: KB consecutive rows of a strip are contiguous, so each copy is one block
+  // (written row by row straight into the packed layout, the 25 x N / NR scattered
+  // streams made it 3 to 8 times slower).
+  constexpr long KB = 8, JB = 64;
+  gk_parallel((K + KB - 1) / KB, nt, [&](long kb) {
+    alignas(64) float L[T2][KB][JB];
+    float g[4][JB], r[2][A][JB];
+    const long NR = gk_kern()->nr;
+    const long k0 = kb * KB, nk = std::min(KB, K - k0);
+    for (long j0 = 0; j0 < N; j0 += JB) {
+      const long nj = std::min(JB, N - j0);
+      for (long kk = 0; kk < nk; kk++) {
+        const long k = k0 + kk;
+        const int p = (int)(k / C);
+        const long c = k % C;
+        for (int a = 0; a < 2; a++)
+          for (int b = 0; b < 2; b++) {
+            const float* src = f.w + ((f.ky0[p] + f.kdy * a) * 4 + f.kx0[p] + f.kdx * b) * f.cin * f.cout +
+                               c * f.sk + j0 * f.sn;
+            float* d = g[a * 2 + b];
+            if (f.sn == 1) memcpy(d, src, nj * sizeof(float));
+            else for (long j = 0; j < nj; j++) d[j] = src[j * f.sn];
+          }
+        // down the kernel's columns b: r[b][x] = sum_a G[x][a] g[a][b]
+        for (int b = 0; b < 2; b++)
+          for (long j = 0; j < nj; j++) {
+            float u[A];
+            filt_1d(g[b][j], g[2 + b][j], u);
+            for (int x = 0; x < A; x++) r[b][x][j] = u[x];
+          }
+        // across: U[x][y] = sum_b G[y][b] r[b][x]
+        for (int x = 0; x < A; x++)
+          for (long j = 0; j < nj; j++) {
+            float u[A];
+            filt_1d(r[0][x][j], r[1][x][j], u);
+            for (int y = 0; y < A; y++) L[x * A + y][kk][j] = u[y];
+          }
+      }
+      for (int q = 0; q < T2; q++)
+        for (long jr = 0; jr < nj; jr += NR) {
+          const long m = std::min(NR, nj - jr);
+          float* dst = gk_packed_b_at(U + q * usize, K, N, k0, j0 + jr);  // KB never straddles a KC block
+          for (long kk = 0; kk < nk; kk++) memcpy(dst + kk * NR, &L[q][kk][jr], m * sizeof(float));
+        }
+    }
+  });
+  WP(1);
+
+  // Each task: a block of tiles through input transform, 25 GEMMs, output transform.
+  const long TB = std::min(tiles_per_block(), T);
+  const long blocks = (T + TB - 1) / TB;
+  gk_parallel(blocks, (int)std::min<long>(nt, blocks), [&](long blk) {
+    const long t0 = blk * TB, tb = std::min(TB, T - t0);
+#ifdef WINO_PROF
+    double tp_ = wnow();
+#endif
+    float* V = tl_v.get(T2 * TB * K);
+    float* M = tl_m.get(T2 * TB * N);
+    float* tmp = tl_tmp.get(std::max(T2 * C, 4 * A * N + 16 * N));
+    const std::vector<float> zero(C, 0.f);  // what a tile reads outside the image
+
+    // V[q][t][k] = (B^T d B)[q] for the input tile d of (t, k)
+    for (long t = t0; t < t0 + tb; t++) {
+      const long img = t / (TY * TX), ty = (t / TX) % TY, tx = t % TX;
+      for (int p = 0; p < in.planes; p++) {
+        const float* d[A][A];
+        for (int u = 0; u < A; u++) {
+          const long iy = in.step * (4 * ty + u) + in.offy[p];
+          for (int v = 0; v < A; v++) {
+            const long ix = in.step * (4 * tx + v) + in.offx[p];
+            d[u][v] = (iy < 0 || iy >= in.H || ix < 0 || ix >= in.W)
+                          ? zero.data()
+                          : in.src + ((img * in.H + iy) * in.W + ix) * C;
+          }
+        }
+        // rows: tmp[xi][v] = sum_u B^T[xi][u] d[u][v]
+        for (int v = 0; v < A; v++)
+          in_1d(d[0][v], d[1][v], d[2][v], d[3][v], d[4][v], tmp + (0 * A + v) * C, tmp + (1 * A + v) * C,
+                tmp + (2 * A + v) * C, tmp + (3 * A + v) * C, tmp + (4 * A + v) * C, C);
+        // columns, straight into V
+        for (int x = 0; x < A; x++) {
+          const float* r = tmp + x * A * C;
+          float* dst[A];
+          for (int y = 0; y < A; y++) dst[y] = V + ((x * A + y) * TB + (t - t0)) * K + p * C;
+          in_1d(r, r + C, r + 2 * C, r + 3 * C, r + 4 * C, dst[0], dst[1], dst[2], dst[3], dst[4], C);
+        }
+      }
+    }
+    WP(2);
+
+    // M[q] = V[q] * U[q]
+    for (int q = 0; q < T2; q++)
+      gk_gemm_prepacked(tb, V + q * TB * K, K, 1, U + q * usize, K, N, M + q * TB * N, N, false);
+    WP(3);
+
+    // out tile = A^T m A
+    float* res = tmp + 4 * A * N;
+    for (long t = t0; t < t0 + tb; t++) {
+      const long img = t / (TY * TX), ty = (t / TX) % TY, tx = t % TX;
+      // rows: tmp[i][nu] = sum_xi A^T[i][xi] m[xi][nu]
+      for (int y = 0; y < A; y++) {
+        const float* m[A];
+        for (int x = 0; x < A; x++) m[x] = M + ((x * A + y) * TB + (t - t0)) * N;
+        out_1d(m[0], m[1], m[2], m[3], m[4], tmp + (0 * A + y) * N, tmp + (1 * A + y) * N,
+               tmp + (2 * A + y) * N, tmp + (3 * A + y) * N, N);
+      }
+      for (int i = 0; i < 4; i++) {
+        const float* r = tmp + i * A * N;
+        out_1d(r, r + N, r + 2 * N, r + 3 * N, r + 4 * N, res + (i * 4 + 0) * N, res + (i * 4 + 1) * N,
+               res + (i * 4 + 2) * N, res + (i * 4 + 3) * N, N);
+      }
+      for (int i = 0; i < 4; i++) {
+        const long py = 4 * ty + i;
+        if (py >= out.ph) break;
+        const long oy = out.step * py + out.offy;
+        for (int j = 0; j < 4; j++) {
+          const long px = 4 * tx + j;
+          if (px >= out.pw) break;
+          const long ox = out.step * px + out.offx;
+          memcpy(out.dst + ((img * out.H + oy) * out.W + ox) * out.C, res + (i * 4 + j) * N, N * sizeof(float));
+        }
+      }
+    }
+    WP(4);
+  });
+}
+
+// Winograd pays for its transforms when the GEMMs are large: measured (C++ harness, 2
+// threads), 64 or more output tiles and 32 or more channels both sides won every shape
+// tried (up to 1.9x); a batch of 16 8x8 images (16 tiles) or 16 channels lost.
+bool eligible(const ConvShape& s, long oh, long ow) {
+  const long tiles = s.n * ((oh + 3) / 4) * ((ow + 3) / 4);
+  return g_enabled && s.kh == 4 && s.kw == 4 && s.sh == 2 && s.sw == 2 && s.dh == 1 && s.dw == 1 &&
+         s.cin >= 32 && s.cout >= 32 && tiles >= 64;
+}
+
+inline long mod2(long v) { return ((v % 2) + 2) % 2; }
+
+}  // namespace
+
+void gk_set_winograd(bool on) { g_enabled = on; }
+bool gk_winograd() { return g_enabled; }
+
+bool gk_wino_conv2d(const ConvShape& s, const float* x, const float* w, float* y) {
+  if (!eligible(s, s.oh, s.ow)) return false;
+  // Input phase (p, q) holds x[2 i + p - pt, 2 j + q - pl]; its kernel taps (2a + p, 2b + q).
+  Input in{x, s.h, s.w, s.cin, 2, 4, {}, {}};
+  Filter f{w, s.cin, s.cout, {}, {}, 2, 2, s.cout, 1};
+  for (int p = 0; p < 4; p++) {
+    const int py = p / 2, px = p % 2;
+    in.offy[p] = py - s.pt;
+    in.offx[p] = px - s.pl;
+    f.ky0[p] = py;
+    f.kx0[p] = px;
+  }
+  Output out{y, s.oh, s.ow, s.cout, 1, 0, 0, s.oh, s.ow};
+  wino_f42(s.n, in, f, s.cout, out);
+  return true;
+}
+
+bool gk_wino_conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx) {
+  if (!eligible(s, (s.h + 1) / 2, (s.w + 1) / 2)) return false;  // the output phases' size
+  // dx row 2 i + r gets the taps ky = 2 a + p with p = (r + pt) mod 2, from dy row
+  // i + c - a, c = (r + pt - p) / 2: a 2x2 correlation of dy rows i + c - 1 .. i + c with
+  // the taps reversed (a' = 1 - a). Likewise for columns.
+  for (int r = 0; r < 2; r++) {
+    const long ph = (s.h - r + 1) / 2;
+    const long py = mod2(r + s.pt), cy = (r + s.pt - py) / 2;
+    for (int c = 0; c < 2; c++) {
+      const long pw = (s.w - c + 1) / 2;
+      const long px = mod2(c + s.pl), cx = (c + s.pl - px) / 2;
+      if (ph <= 0 || pw <= 0) continue;
+      Input in{dy, s.oh, s.ow, s.cout, 1, 1, {cy - 1}, {cx - 1}};
+      Filter f{w, s.cin, s.cout, {py + 2}, {px + 2}, -2, -2, 1, s.cout};
+      Output out{dx, s.h, s.w, s.cin, 2, r, c, ph, pw};
+      wino_f42(s.n, in, f, s.cin, out);
+    }
+  }
+  return true;
+}
