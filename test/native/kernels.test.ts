@@ -142,8 +142,9 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
         }
       });
 
-      it('Winograd F(4x4, 2x2): stride-2 4x4 convolutions and their input gradient, odd sizes and paddings', async () => {
-        // Shapes the Winograd path takes (64+ tiles, 32+ channels): partial tiles (odd and
+      it('Winograd: stride-2 4x4 convolutions and their input and filter gradients, odd sizes and paddings', async () => {
+        // Shapes the Winograd path takes (64+ tiles, 32+ channels): F(4x4, 2x2) forward and
+        // for the input gradient, F(2x2, 4x4) for the filter gradient; partial tiles (odd and
         // 7-wide outputs), padding 0, 1, 2 and TF's uneven 'same', more columns than a GEMM
         // strip holds (40, 33), a depth across two GEMM blocks (4 * 72 = 288 > 256).
         const cases = [
@@ -157,15 +158,20 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
           await compare(`winograd conv2d ${what}`, [xIn, fIn], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, pad));
           await compare(`winograd Conv2DBackpropInput ${what}`, [dyIn, fIn],
             (dy, filter) => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: 2, pad, dataFormat: 'NHWC', inputShape: xs }) as tf.Tensor);
+          const dw = () => runOn('native', [xIn, dyIn], (x, dy) =>
+            tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad, dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor);
+          await compare(`winograd Conv2DBackpropFilter ${what}`, [xIn, dyIn], (x, dy) =>
+            tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad, dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor);
           // the direct path gives other roundings: proof that the Winograd path ran
           const fwd = () => runOn('native', [xIn, fIn], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, pad));
           const dx = () => runOn('native', [dyIn, fIn], (dy, filter) =>
             tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: 2, pad, dataFormat: 'NHWC', inputShape: xs }) as tf.Tensor);
-          const fwdOn = await fwd(), dxOn = await dx();
+          const fwdOn = await fwd(), dxOn = await dx(), dwOn = await dw();
           setNativeWinograd(false);
           try {
             assert.notDeepEqual(fwdOn[0].data, (await fwd())[0].data, `${what}: forward took the direct path`);
             assert.notDeepEqual(dxOn[0].data, (await dx())[0].data, `${what}: input gradient took the direct path`);
+            assert.notDeepEqual(dwOn[0].data, (await dw())[0].data, `${what}: filter gradient took the direct path`);
           } finally {
             setNativeWinograd(true);
           }

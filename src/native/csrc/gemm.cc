@@ -523,6 +523,7 @@ void gk_conv2d_backprop_input(const ConvShape& s, const float* dy, const float* 
 }
 
 void gk_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
+  if (gk_wino_conv2d_backprop_filter(s, x, dy, dw)) return;
   const long rows = s.n * s.oh * s.ow, kcols = s.kh * s.kw * s.cin;
   if (is_pointwise(s)) {
     // dW[cin, cout] = X^T[cin, rows] * dy[rows, cout]

@@ -1,4 +1,5 @@
-// Winograd F(4x4, 2x2) for the stride-2, 4x4 convolutions of DCGANs.
+// Winograd's minimal filtering for the stride-2, 4x4 convolutions of DCGANs, their input
+// gradient (F(4x4, 2x2)) and their filter gradient (F(2x2, 4x4)).
 //
 // A 4x4 kernel at stride 2 splits by the parity of its taps into four 2x2 kernels at
 // stride 1 (polyphase):
@@ -12,8 +13,13 @@
 // a transform of the input tiles and one back to the output. With 7x7 outputs (MNIST's
 // DCGAN) the tiles cover 8x8, so it is 0.51 of the direct work, not 0.39.
 //
-// Float32 error: about 1e-5 of the output's largest value (the direct method's is about
-// 1e-6), measured against float64 on random data in the tests.
+// The filter gradient correlates each 5x5 input tile with a 4x4 tile of dy into the 2x2
+// taps: F(2x2, 4x4), the same 5 points, the same input transform, 25 GEMMs summing over
+// the tiles (wino_f24_filter).
+//
+// Float32 error: about 1e-5 of the output's largest value, against float64 on random
+// data summed over 256 channels (the direct method's is about 1e-6); the tests hold all
+// three to the cpu backend's results at 1e-4, and measured 2e-6 to 1e-5 (scratch harness).
 #include "winograd.h"
 
 #include "threads.h"
@@ -117,6 +123,34 @@ struct Output {
   long H, W, C, step, offy, offx, ph, pw;
 };
 
+// V[q * qstride + p * C + c] = (B^T d B)[q] for the 5x5 input tile d of tile t, plane p,
+// channel c (tiles numbered image by image, TY x TX per image).
+void input_tile(const Input& in, long t, long TY, long TX, float* V, long qstride, float* tmp, const float* zero) {
+  const long C = in.C;
+  const long img = t / (TY * TX), ty = (t / TX) % TY, tx = t % TX;
+  for (int p = 0; p < in.planes; p++) {
+    const float* d[A][A];
+    for (int u = 0; u < A; u++) {
+      const long iy = in.step * (4 * ty + u) + in.offy[p];
+      for (int v = 0; v < A; v++) {
+        const long ix = in.step * (4 * tx + v) + in.offx[p];
+        d[u][v] = (iy < 0 || iy >= in.H || ix < 0 || ix >= in.W) ? zero : in.src + ((img * in.H + iy) * in.W + ix) * C;
+      }
+    }
+    // rows: tmp[xi][v] = sum_u B^T[xi][u] d[u][v]
+    for (int v = 0; v < A; v++)
+      in_1d(d[0][v], d[1][v], d[2][v], d[3][v], d[4][v], tmp + (0 * A + v) * C, tmp + (1 * A + v) * C,
+            tmp + (2 * A + v) * C, tmp + (3 * A + v) * C, tmp + (4 * A + v) * C, C);
+    // columns, straight into V
+    for (int x = 0; x < A; x++) {
+      const float* r = tmp + x * A * C;
+      float* dst[A];
+      for (int y = 0; y < A; y++) dst[y] = V + (x * A + y) * qstride + p * C;
+      in_1d(r, r + C, r + 2 * C, r + 3 * C, r + 4 * C, dst[0], dst[1], dst[2], dst[3], dst[4], C);
+    }
+  }
+}
+
 // Tiles per block: a block's input transform (25 x tiles x K) and products (25 x tiles x N)
 // stay in cache between the three steps that use them. 32 tiles keep the GEMMs' rows
 // enough for the packed filter streamed past them; GANKIT_WINO_TILES overrides, to tune.
@@ -206,32 +240,7 @@ void wino_f42(long n, const Input& in, const Filter& f, long N, const Output& ou
     const std::vector<float> zero(C, 0.f);  // what a tile reads outside the image
 
     // V[q][t][k] = (B^T d B)[q] for the input tile d of (t, k)
-    for (long t = t0; t < t0 + tb; t++) {
-      const long img = t / (TY * TX), ty = (t / TX) % TY, tx = t % TX;
-      for (int p = 0; p < in.planes; p++) {
-        const float* d[A][A];
-        for (int u = 0; u < A; u++) {
-          const long iy = in.step * (4 * ty + u) + in.offy[p];
-          for (int v = 0; v < A; v++) {
-            const long ix = in.step * (4 * tx + v) + in.offx[p];
-            d[u][v] = (iy < 0 || iy >= in.H || ix < 0 || ix >= in.W)
-                          ? zero.data()
-                          : in.src + ((img * in.H + iy) * in.W + ix) * C;
-          }
-        }
-        // rows: tmp[xi][v] = sum_u B^T[xi][u] d[u][v]
-        for (int v = 0; v < A; v++)
-          in_1d(d[0][v], d[1][v], d[2][v], d[3][v], d[4][v], tmp + (0 * A + v) * C, tmp + (1 * A + v) * C,
-                tmp + (2 * A + v) * C, tmp + (3 * A + v) * C, tmp + (4 * A + v) * C, C);
-        // columns, straight into V
-        for (int x = 0; x < A; x++) {
-          const float* r = tmp + x * A * C;
-          float* dst[A];
-          for (int y = 0; y < A; y++) dst[y] = V + ((x * A + y) * TB + (t - t0)) * K + p * C;
-          in_1d(r, r + C, r + 2 * C, r + 3 * C, r + 4 * C, dst[0], dst[1], dst[2], dst[3], dst[4], C);
-        }
-      }
-    }
+    for (long t = t0; t < t0 + tb; t++) input_tile(in, t, TY, TX, V + (t - t0) * K, TB * K, tmp, zero.data());
     WP(2);
 
     // M[q] = V[q] * U[q]
@@ -274,6 +283,115 @@ void wino_f42(long n, const Input& in, const Filter& f, long N, const Output& ou
 // Winograd pays for its transforms when the GEMMs are large: measured (C++ harness, 2
 // threads), 64 or more output tiles and 32 or more channels both sides won every shape
 // tried (up to 1.9x); a batch of 16 8x8 images (16 tiles) or 16 channels lost.
+// The filter gradient by F(2x2, 4x4): over each 4x4 tile of dy, the 2x2 kernel's taps
+// gather the 5x5 input tile correlated with the dy tile, so dW = A^T [sum over tiles of
+// (G' e G'^T) * (B^T d B)] A with e the dy tile: the same input transform as the forward
+// pass, and 25 GEMMs that sum over the tiles (points 0, 1, -1, 2, infinity again).
+//
+// dy transform G' e, 4 taps to 5 points, with the input transform's row scales divided out.
+inline void dy_1d(const float* __restrict e0, const float* __restrict e1, const float* __restrict e2,
+                  const float* __restrict e3, float* __restrict u0, float* __restrict u1, float* __restrict u2,
+                  float* __restrict u3, float* __restrict u4, long n) {
+  for (long c = 0; c < n; c++) {
+    const float a0 = e0[c], a1 = e1[c], a2 = e2[c], a3 = e3[c];
+    const float even = a0 + a2, odd = a1 + a3;
+    u0[c] = a0 * 0.5f;
+    u1[c] = (even + odd) * 0.5f;
+    u2[c] = (even - odd) * (1.f / 6.f);
+    u3[c] = (a0 + 2 * a1 + 4 * a2 + 8 * a3) * (1.f / 6.f);
+    u4[c] = a3;
+  }
+}
+
+// Output transform for two taps: A'^T m.
+inline void taps_1d(const float* __restrict m0, const float* __restrict m1, const float* __restrict m2,
+                    const float* __restrict m3, const float* __restrict m4, float* __restrict w0,
+                    float* __restrict w1, long n) {
+  for (long c = 0; c < n; c++) {
+    const float d = m1[c] - m2[c];
+    w0[c] = m0[c] + m1[c] + m2[c] + m3[c];
+    w1[c] = d + 2 * m3[c] + m4[c];
+  }
+}
+
+// dW of the 2x2 correlations: dw(p, a, b)[c][n] for plane p's taps, dy [n, TY*4.., TX*4.., N]
+// read where rows < dh and columns < dw (the tiles cover dy).
+void wino_f24_filter(long n, const Input& in, const float* dy, long dh, long dwid, long N, float* dw,
+                     const Filter& f) {
+  const long TY = (dh + 3) / 4, TX = (dwid + 3) / 4, T = n * TY * TX;
+  const long C = in.C, K = in.planes * C;
+  const int nt = gk_threads();
+  float* V = tl_v.get(T2 * T * K);
+  float* E = tl_m.get(T2 * T * N);
+  float* W = tl_u.get(T2 * K * N);
+#ifdef WINO_PROF
+  double tp_ = wnow();
+#endif
+
+  // V[q][t][k] and E[q][t][n], for all tiles (the GEMMs sum over them)
+  gk_parallel_ranges(T, nt, [&](long t0, long t1) {
+    float* tmp = tl_tmp.get(std::max(T2 * C, 5 * 4 * N));
+    const std::vector<float> zero(std::max(C, N), 0.f);
+    for (long t = t0; t < t1; t++) {
+      input_tile(in, t, TY, TX, V + t * K, T * K, tmp, zero.data());
+      const long img = t / (TY * TX), ty = (t / TX) % TY, tx = t % TX;
+      const float* e[4][4];
+      for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+          const long y = 4 * ty + i, x = 4 * tx + j;
+          e[i][j] = (y < dh && x < dwid) ? dy + ((img * dh + y) * dwid + x) * N : zero.data();
+        }
+      // rows: tmp[xi][j] = sum_i G'[xi][i] e[i][j]
+      for (int j = 0; j < 4; j++)
+        dy_1d(e[0][j], e[1][j], e[2][j], e[3][j], tmp + (0 * 4 + j) * N, tmp + (1 * 4 + j) * N,
+              tmp + (2 * 4 + j) * N, tmp + (3 * 4 + j) * N, tmp + (4 * 4 + j) * N, N);
+      for (int x = 0; x < A; x++) {
+        const float* r = tmp + x * 4 * N;
+        float* dst[A];
+        for (int y = 0; y < A; y++) dst[y] = E + ((x * A + y) * T + t) * N;
+        dy_1d(r, r + N, r + 2 * N, r + 3 * N, dst[0], dst[1], dst[2], dst[3], dst[4], N);
+      }
+    }
+  });
+
+  WP(1);
+  // W[q] = V[q]^T E[q], [K x N] summed over the tiles; each point's rows in two halves so
+  // that 50 tasks share out evenly. Each element is one GEMM's sum: no partial sums, so the
+  // result does not depend on the thread count.
+  const long KH = (K + 1) / 2;
+  gk_parallel(2 * T2, nt, [&](long task) {
+    const long q = task / 2, k0 = (task % 2) * KH, k1 = std::min(K, k0 + KH);
+    if (k1 > k0)
+      gk_gemm(k1 - k0, N, T, V + q * T * K + k0, 1, K, E + q * T * N, N, 1, W + q * K * N + k0 * N, N, false);
+  });
+
+  WP(3);
+  // dw taps from the 25 points: A'^T W A', each step over the N columns of a row k
+  gk_parallel_ranges(K, nt, [&](long k0, long k1) {
+    float* r = tl_tmp.get(2 * A * N + 2 * N);  // r[a][nu][n] = sum_xi A'^T[a][xi] W[xi][nu][n]
+    float* w = r + 2 * A * N;
+    for (long k = k0; k < k1; k++) {
+      const int p = (int)(k / C);
+      const long c = k % C;
+      for (int y = 0; y < A; y++) {
+        const float* m[A];
+        for (int x = 0; x < A; x++) m[x] = W + ((x * A + y) * K + k) * N;
+        taps_1d(m[0], m[1], m[2], m[3], m[4], r + y * N, r + (A + y) * N, N);
+      }
+      for (int a = 0; a < 2; a++) {
+        const float* ra = r + a * A * N;
+        taps_1d(ra, ra + N, ra + 2 * N, ra + 3 * N, ra + 4 * N, w, w + N, N);
+        for (int b = 0; b < 2; b++) {
+          float* dst = dw + ((f.ky0[p] + f.kdy * a) * 4 + f.kx0[p] + f.kdx * b) * f.cin * f.cout + c * f.sk;
+          if (f.sn == 1) memcpy(dst, w + b * N, N * sizeof(float));
+          else for (long j = 0; j < N; j++) dst[j * f.sn] = w[b * N + j];
+        }
+      }
+    }
+  });
+  WP(4);
+}
+
 bool eligible(const ConvShape& s, long oh, long ow) {
   const long tiles = s.n * ((oh + 3) / 4) * ((ow + 3) / 4);
   return g_enabled && s.kh == 4 && s.kw == 4 && s.sh == 2 && s.sw == 2 && s.dh == 1 && s.dw == 1 &&
@@ -322,5 +440,20 @@ bool gk_wino_conv2d_backprop_input(const ConvShape& s, const float* dy, const fl
       wino_f42(s.n, in, f, s.cin, out);
     }
   }
+  return true;
+}
+
+bool gk_wino_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
+  if (!eligible(s, s.oh, s.ow)) return false;
+  // As the forward pass: input phase (p, q) gives taps (2a + p, 2b + q).
+  Input in{x, s.h, s.w, s.cin, 2, 4, {}, {}};
+  Filter f{dw, s.cin, s.cout, {}, {}, 2, 2, s.cout, 1};
+  for (int p = 0; p < 4; p++) {
+    in.offy[p] = p / 2 - s.pt;
+    in.offx[p] = p % 2 - s.pl;
+    f.ky0[p] = p / 2;
+    f.kx0[p] = p % 2;
+  }
+  wino_f24_filter(s.n, in, dy, s.oh, s.ow, s.cout, dw, f);
   return true;
 }
