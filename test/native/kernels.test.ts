@@ -146,7 +146,9 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
         // Shapes the Winograd path takes (64+ tiles, 32+ channels): F(4x4, 2x2) forward and
         // for the input gradient, F(2x2, 4x4) for the filter gradient; partial tiles (odd and
         // 7-wide outputs), padding 0, 1, 2 and TF's uneven 'same', more columns than a GEMM
-        // strip holds (40, 33), a depth across two GEMM blocks (4 * 72 = 288 > 256).
+        // strip holds (40, 33), a depth across two GEMM blocks (4 * 72 = 288 > 256); input
+        // gradients with the four phases at once (7-row phases, padding 0 or 2) and one by
+        // one (8-row phases with padding 1: shifted tiles would need a third row of them).
         const cases = [
           [16, 14, 14, 32, 40, 'same'], [16, 15, 13, 72, 32, 'valid'], [20, 11, 9, 33, 36, 2], [12, 16, 17, 40, 33, 'same'],
         ] as const;
@@ -266,9 +268,13 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
       const xs = [2, 9, 9, 5], fs = [3, 3, 5, 11];
       const xv = rand(size(xs)), fv = rand(size(fs));
       await compare(`${isa} conv2d`, [input(xs, xv), input(fs, fv)], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'));
-      // Winograd's filter is packed for the instruction set's GEMM strip width
+      // Winograd's filter is packed for the instruction set's GEMM strip width; the input
+      // gradient's four phases at once put groups of 36 columns at offsets no strip width divides
       const wx = [16, 16, 16, 32], wf = [4, 4, 32, 40], wxv = rand(size(wx)), wfv = rand(size(wf));
       await compare(`${isa} winograd conv2d`, [input(wx, wxv), input(wf, wfv)], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'));
+      const dxs = [16, 14, 14, 36], dfs = [4, 4, 36, 32], dys = [16, 7, 7, 32];
+      await compare(`${isa} winograd Conv2DBackpropInput`, [input(dys, rand(size(dys))), input(dfs, rand(size(dfs)))], (dy, filter) =>
+        tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: dxs }) as tf.Tensor);
       const v = rand(5000, -20, 20);
       for (const [name, f] of [['tanh', tf.tanh], ['sigmoid', tf.sigmoid], ['exp', tf.exp]] as const) {
         await compare(`${isa} ${name}`, [input([5000], v)], f, 2e-6, 1e-7);

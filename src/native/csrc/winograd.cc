@@ -108,19 +108,26 @@ struct Input {
   int planes;
   long offy[4], offx[4];
 };
-// Where tap (a, b) of plane p's 2x2 kernel lies in the [4, 4, cin, cout] filter: row
-// ky0[p] + kdy * a, column kx0[p] + kdx * b; element (k, n) of the [K, N] matrix at
+// The N columns are `groups` outputs of N / groups columns each (the input gradient's
+// four phases computed at once; 1 otherwise). Where tap (a, b) of the 2x2 kernel of plane
+// p and group o lies in the [4, 4, cin, cout] filter: row ky0[p][o] + kdy * a, column
+// kx0[p][o] + kdx * b; element (k, n) of the group's [K, N / groups] matrix at
 // k * sk + n * sn from there.
 struct Filter {
   const float* w;
   long cin, cout;
-  long ky0[4], kx0[4], kdy, kdx, sk, sn;
+  int groups;
+  long ky0[4][4], kx0[4][4], kdy, kdx, sk, sn;
 };
-// Where output tile element (i, j) goes: row step * (4 * ty + i) + offy, column
-// likewise, written only where 4 * ty + i < ph and 4 * tx + j < pw.
+// Where element (i, j) of tile (ty, tx) goes, for group o: row
+// step * (4 * ty + shift_y[o] + i) + offy[o], written where 0 <= 4 * ty + shift_y[o] + i < ph[o],
+// and columns likewise. The tiles of a group may start before its first row (shift -1)
+// so that all groups read the same input tiles.
 struct Output {
   float* dst;
-  long H, W, C, step, offy, offx, ph, pw;
+  long H, W, C, step;
+  int groups;
+  long offy[4], offx[4], shift_y[4], shift_x[4], ph[4], pw[4];
 };
 
 // V[q * qstride + p * C + c] = (B^T d B)[q] for the 5x5 input tile d of tile t, plane p,
@@ -163,9 +170,10 @@ long tiles_per_block() {
   return v;
 }
 
-// out = the 2x2 correlation of the input planes with the filter, by F(4,2).
-void wino_f42(long n, const Input& in, const Filter& f, long N, const Output& out) {
-  const long TY = (out.ph + 3) / 4, TX = (out.pw + 3) / 4, T = n * TY * TX;
+// out = the 2x2 correlation of the input planes with the filter, by F(4,2), over TY x TX
+// tiles per image.
+void wino_f42(long n, long TY, long TX, const Input& in, const Filter& f, long N, const Output& out) {
+  const long T = n * TY * TX;
   const long C = in.C, K = in.planes * C;
   const int nt = gk_threads();
   const long usize = gk_packed_b_size(K, N);
@@ -187,15 +195,18 @@ void wino_f42(long n, const Input& in, const Filter& f, long N, const Output& ou
     float g[4][JB], r[2][A][JB];
     const long NR = gk_kern()->nr;
     const long k0 = kb * KB, nk = std::min(KB, K - k0);
-    for (long j0 = 0; j0 < N; j0 += JB) {
-      const long nj = std::min(JB, N - j0);
+    const long NS = N / f.groups;
+    for (long n0 = 0, nj; n0 < N; n0 += nj) {
+      const int o = (int)(n0 / NS);  // a block never straddles two groups
+      const long j0 = n0 - o * NS;
+      nj = std::min(JB, NS - j0);
       for (long kk = 0; kk < nk; kk++) {
         const long k = k0 + kk;
         const int p = (int)(k / C);
         const long c = k % C;
         for (int a = 0; a < 2; a++)
           for (int b = 0; b < 2; b++) {
-            const float* src = f.w + ((f.ky0[p] + f.kdy * a) * 4 + f.kx0[p] + f.kdx * b) * f.cin * f.cout +
+            const float* src = f.w + ((f.ky0[p][o] + f.kdy * a) * 4 + f.kx0[p][o] + f.kdx * b) * f.cin * f.cout +
                                c * f.sk + j0 * f.sn;
             float* d = g[a * 2 + b];
             if (f.sn == 1) memcpy(d, src, nj * sizeof(float));
@@ -216,12 +227,15 @@ void wino_f42(long n, const Input& in, const Filter& f, long N, const Output& ou
             for (int y = 0; y < A; y++) L[x * A + y][kk][j] = u[y];
           }
       }
-      for (int q = 0; q < T2; q++)
-        for (long jr = 0; jr < nj; jr += NR) {
-          const long m = std::min(NR, nj - jr);
-          float* dst = gk_packed_b_at(U + q * usize, K, N, k0, j0 + jr);  // KB never straddles a KC block
-          for (long kk = 0; kk < nk; kk++) memcpy(dst + kk * NR, &L[q][kk][jr], m * sizeof(float));
+      // copy out in pieces that stay inside one strip of NR packed columns
+      for (long jj = 0; jj < nj;) {
+        const long col = n0 + jj, m = std::min(nj - jj, NR - col % NR);
+        for (int q = 0; q < T2; q++) {
+          float* dst = gk_packed_b_at(U + q * usize, K, N, k0, col);  // KB never straddles a KC block
+          for (long kk = 0; kk < nk; kk++) memcpy(dst + kk * NR, &L[q][kk][jj], m * sizeof(float));
         }
+        jj += m;
+      }
     }
   });
   WP(1);
@@ -264,25 +278,25 @@ void wino_f42(long n, const Input& in, const Filter& f, long N, const Output& ou
         out_1d(r, r + N, r + 2 * N, r + 3 * N, r + 4 * N, res + (i * 4 + 0) * N, res + (i * 4 + 1) * N,
                res + (i * 4 + 2) * N, res + (i * 4 + 3) * N, N);
       }
-      for (int i = 0; i < 4; i++) {
-        const long py = 4 * ty + i;
-        if (py >= out.ph) break;
-        const long oy = out.step * py + out.offy;
-        for (int j = 0; j < 4; j++) {
-          const long px = 4 * tx + j;
-          if (px >= out.pw) break;
-          const long ox = out.step * px + out.offx;
-          memcpy(out.dst + ((img * out.H + oy) * out.W + ox) * out.C, res + (i * 4 + j) * N, N * sizeof(float));
+      const long NS = N / out.groups;
+      for (int o = 0; o < out.groups; o++)
+        for (int i = 0; i < 4; i++) {
+          const long py = 4 * ty + out.shift_y[o] + i;
+          if (py < 0 || py >= out.ph[o]) continue;
+          const long oy = out.step * py + out.offy[o];
+          for (int j = 0; j < 4; j++) {
+            const long px = 4 * tx + out.shift_x[o] + j;
+            if (px < 0 || px >= out.pw[o]) continue;
+            const long ox = out.step * px + out.offx[o];
+            memcpy(out.dst + ((img * out.H + oy) * out.W + ox) * out.C, res + (i * 4 + j) * N + o * NS,
+                   NS * sizeof(float));
+          }
         }
-      }
     }
     WP(4);
   });
 }
 
-// Winograd pays for its transforms when the GEMMs are large: measured (C++ harness, 2
-// threads), 64 or more output tiles and 32 or more channels both sides won every shape
-// tried (up to 1.9x); a batch of 16 8x8 images (16 tiles) or 16 channels lost.
 // The filter gradient by F(2x2, 4x4): over each 4x4 tile of dy, the 2x2 kernel's taps
 // gather the 5x5 input tile correlated with the dy tile, so dW = A^T [sum over tiles of
 // (G' e G'^T) * (B^T d B)] A with e the dy tile: the same input transform as the forward
@@ -382,7 +396,7 @@ void wino_f24_filter(long n, const Input& in, const float* dy, long dh, long dwi
         const float* ra = r + a * A * N;
         taps_1d(ra, ra + N, ra + 2 * N, ra + 3 * N, ra + 4 * N, w, w + N, N);
         for (int b = 0; b < 2; b++) {
-          float* dst = dw + ((f.ky0[p] + f.kdy * a) * 4 + f.kx0[p] + f.kdx * b) * f.cin * f.cout + c * f.sk;
+          float* dst = dw + ((f.ky0[p][0] + f.kdy * a) * 4 + f.kx0[p][0] + f.kdx * b) * f.cin * f.cout + c * f.sk;
           if (f.sn == 1) memcpy(dst, w + b * N, N * sizeof(float));
           else for (long j = 0; j < N; j++) dst[j * f.sn] = w[b * N + j];
         }
@@ -392,6 +406,9 @@ void wino_f24_filter(long n, const Input& in, const float* dy, long dh, long dwi
   WP(4);
 }
 
+// Winograd pays for its transforms when the GEMMs are large: measured (C++ harness, 2
+// threads), 64 or more output tiles and 32 or more channels both sides won every shape
+// tried (up to 1.9x); a batch of 16 8x8 images (16 tiles) or 16 channels lost.
 bool eligible(const ConvShape& s, long oh, long ow) {
   const long tiles = s.n * ((oh + 3) / 4) * ((ow + 3) / 4);
   return g_enabled && s.kh == 4 && s.kw == 4 && s.sh == 2 && s.sw == 2 && s.dh == 1 && s.dw == 1 &&
@@ -409,16 +426,16 @@ bool gk_wino_conv2d(const ConvShape& s, const float* x, const float* w, float* y
   if (!eligible(s, s.oh, s.ow)) return false;
   // Input phase (p, q) holds x[2 i + p - pt, 2 j + q - pl]; its kernel taps (2a + p, 2b + q).
   Input in{x, s.h, s.w, s.cin, 2, 4, {}, {}};
-  Filter f{w, s.cin, s.cout, {}, {}, 2, 2, s.cout, 1};
+  Filter f{w, s.cin, s.cout, 1, {}, {}, 2, 2, s.cout, 1};
   for (int p = 0; p < 4; p++) {
     const int py = p / 2, px = p % 2;
     in.offy[p] = py - s.pt;
     in.offx[p] = px - s.pl;
-    f.ky0[p] = py;
-    f.kx0[p] = px;
+    f.ky0[p][0] = py;
+    f.kx0[p][0] = px;
   }
-  Output out{y, s.oh, s.ow, s.cout, 1, 0, 0, s.oh, s.ow};
-  wino_f42(s.n, in, f, s.cout, out);
+  Output out{y, s.oh, s.ow, s.cout, 1, 1, {0}, {0}, {0}, {0}, {s.oh}, {s.ow}};
+  wino_f42(s.n, (s.oh + 3) / 4, (s.ow + 3) / 4, in, f, s.cout, out);
   return true;
 }
 
@@ -426,20 +443,56 @@ bool gk_wino_conv2d_backprop_input(const ConvShape& s, const float* dy, const fl
   if (!eligible(s, (s.h + 1) / 2, (s.w + 1) / 2)) return false;  // the output phases' size
   // dx row 2 i + r gets the taps ky = 2 a + p with p = (r + pt) mod 2, from dy row
   // i + c - a, c = (r + pt - p) / 2: a 2x2 correlation of dy rows i + c - 1 .. i + c with
-  // the taps reversed (a' = 1 - a). Likewise for columns.
+  // the taps reversed (a' = 1 - a). Likewise for columns. Phase (r, c) is group r * 2 + c.
+  long ph[2], py[2], cy[2], pw[2], px[2], cx[2];
   for (int r = 0; r < 2; r++) {
-    const long ph = (s.h - r + 1) / 2;
-    const long py = mod2(r + s.pt), cy = (r + s.pt - py) / 2;
-    for (int c = 0; c < 2; c++) {
-      const long pw = (s.w - c + 1) / 2;
-      const long px = mod2(c + s.pl), cx = (c + s.pl - px) / 2;
-      if (ph <= 0 || pw <= 0) continue;
-      Input in{dy, s.oh, s.ow, s.cout, 1, 1, {cy - 1}, {cx - 1}};
-      Filter f{w, s.cin, s.cout, {py + 2}, {px + 2}, -2, -2, 1, s.cout};
-      Output out{dx, s.h, s.w, s.cin, 2, r, c, ph, pw};
-      wino_f42(s.n, in, f, s.cin, out);
-    }
+    ph[r] = (s.h - r + 1) / 2;
+    py[r] = mod2(r + s.pt);
+    cy[r] = (r + s.pt - py[r]) / 2;
+    pw[r] = (s.w - r + 1) / 2;
+    px[r] = mod2(r + s.pl);
+    cx[r] = (r + s.pl - px[r]) / 2;
   }
+  // All four phases at once read the same dy tiles when each phase's tiles start where
+  // its window does: a phase whose window starts a row later starts its tiles a row
+  // earlier (shift -1). That costs a row of tiles more unless the phases' last tile
+  // has room (7 rows: tiles cover -1..6 as well as 0..7); then the phases go one by one.
+  const long oy = std::min(cy[0], cy[1]), ox = std::min(cx[0], cx[1]);
+  auto tiles = [](const long* extent, const long* start, long o) {
+    long t = 0;
+    for (int r = 0; r < 2; r++) t = std::max(t, (extent[r] + start[r] - o + 3) / 4);
+    return t;
+  };
+  const long zero2[2] = {0, 0};
+  const long TYs = tiles(ph, zero2, 0), TXs = tiles(pw, zero2, 0);
+  const long TYc = tiles(ph, cy, oy), TXc = tiles(pw, cx, ox);
+  if (TYc * TXc <= TYs * TXs) {
+    Input in{dy, s.oh, s.ow, s.cout, 1, 1, {oy - 1}, {ox - 1}};
+    Filter f{w, s.cin, s.cout, 4, {}, {}, -2, -2, 1, s.cout};
+    Output out{dx, s.h, s.w, s.cin, 2, 4, {}, {}, {}, {}, {}, {}};
+    for (int r = 0; r < 2; r++)
+      for (int c = 0; c < 2; c++) {
+        const int o = r * 2 + c;
+        f.ky0[0][o] = py[r] + 2;
+        f.kx0[0][o] = px[c] + 2;
+        out.offy[o] = r;
+        out.offx[o] = c;
+        out.shift_y[o] = oy - cy[r];
+        out.shift_x[o] = ox - cx[c];
+        out.ph[o] = ph[r];
+        out.pw[o] = pw[c];
+      }
+    wino_f42(s.n, TYc, TXc, in, f, 4 * s.cin, out);
+    return true;
+  }
+  for (int r = 0; r < 2; r++)
+    for (int c = 0; c < 2; c++) {
+      if (ph[r] <= 0 || pw[c] <= 0) continue;
+      Input in{dy, s.oh, s.ow, s.cout, 1, 1, {cy[r] - 1}, {cx[c] - 1}};
+      Filter f{w, s.cin, s.cout, 1, {{py[r] + 2}}, {{px[c] + 2}}, -2, -2, 1, s.cout};
+      Output out{dx, s.h, s.w, s.cin, 2, 1, {r}, {c}, {0}, {0}, {ph[r]}, {pw[c]}};
+      wino_f42(s.n, (ph[r] + 3) / 4, (pw[c] + 3) / 4, in, f, s.cin, out);
+    }
   return true;
 }
 
@@ -447,12 +500,12 @@ bool gk_wino_conv2d_backprop_filter(const ConvShape& s, const float* x, const fl
   if (!eligible(s, s.oh, s.ow)) return false;
   // As the forward pass: input phase (p, q) gives taps (2a + p, 2b + q).
   Input in{x, s.h, s.w, s.cin, 2, 4, {}, {}};
-  Filter f{dw, s.cin, s.cout, {}, {}, 2, 2, s.cout, 1};
+  Filter f{dw, s.cin, s.cout, 1, {}, {}, 2, 2, s.cout, 1};
   for (int p = 0; p < 4; p++) {
     in.offy[p] = p / 2 - s.pt;
     in.offx[p] = p % 2 - s.pl;
-    f.ky0[p] = p / 2;
-    f.kx0[p] = p % 2;
+    f.ky0[p][0] = p / 2;
+    f.kx0[p][0] = p % 2;
   }
   wino_f24_filter(s.n, in, dy, s.oh, s.ow, s.cout, dw, f);
   return true;
