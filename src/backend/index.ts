@@ -24,7 +24,7 @@ interface NativeModule {
   registerNativeBackend(): boolean;
   nativeAdam(lr: number, beta1: number, beta2: number, epsilon?: number): tf.Optimizer;
   nativeRmsprop(lr: number, decay: number, momentum: number, epsilon?: number): tf.Optimizer;
-  nativeInfo(): { built: boolean; isa: string | null; threads: number; reason?: string };
+  nativeInfo(): { built: boolean; isa: string | null; threads: number; winograd: boolean; reason?: string };
   setNativeThreads(n: number): void;
 }
 
@@ -138,7 +138,7 @@ export async function backendInfo(): Promise<Record<string, string>> {
   const ni = native?.nativeInfo();
   return {
     backend: tf.getBackend() ?? 'none',
-    native: ni ? (ni.built ? `built (${ni.isa}, ${ni.threads} threads)` : `not built: ${ni.reason ?? 'unknown'}`) : 'not present in this build',
+    native: ni ? (ni.built ? `built (${ni.isa}, ${ni.threads} threads, Winograd convolutions ${ni.winograd ? 'on' : 'off (GANKIT_WINOGRAD=0)'})` : `not built: ${ni.reason ?? 'unknown'}`) : 'not present in this build',
   };
 }
 

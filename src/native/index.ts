@@ -13,6 +13,8 @@ export interface NativeInfo {
   built: boolean;
   isa: NativeIsa | null;
   threads: number;
+  /** Whether stride-2 4x4 convolutions take Winograd's algorithm (GANKIT_WINOGRAD=0: no). */
+  winograd: boolean;
   addonPath: string | null;
   reason?: string;
 }
@@ -21,11 +23,11 @@ export interface NativeInfo {
 export function nativeInfo(): NativeInfo {
   try {
     const a = loadAddon();
-    if (a === null) return { built: false, isa: null, threads: 0, addonPath: null, reason: loadError };
+    if (a === null) return { built: false, isa: null, threads: 0, winograd: false, addonPath: null, reason: loadError };
     const i = a.info();
-    return { built: true, isa: i.isa, threads: i.threads, addonPath };
+    return { built: true, isa: i.isa, threads: i.threads, winograd: i.winograd, addonPath };
   } catch (e) {
-    return { built: false, isa: null, threads: 0, addonPath: null, reason: (e as Error).message };
+    return { built: false, isa: null, threads: 0, winograd: false, addonPath: null, reason: (e as Error).message };
   }
 }
 
