@@ -1,5 +1,6 @@
 #include "gemm.h"
 
+#include "scratch_buffer.h"
 #include "threads.h"
 #include "winograd.h"
 
@@ -19,20 +20,7 @@ static const long MC_ROWS = 96;
 static const long THIN_ROWS = 128;
 
 namespace {
-struct Buf {
-  float* p = nullptr;
-  size_t n = 0;
-  float* get(size_t want) {
-    if (want > n) {
-      free(p);
-      n = want + 64;
-      p = (float*)aligned_alloc(64, ((n * sizeof(float)) + 63) / 64 * 64);
-    }
-    return p;
-  }
-  ~Buf() { free(p); }
-};
-thread_local Buf tl_packB, tl_col;
+thread_local ScratchBuffer tl_packB, tl_col;
 }  // namespace
 
 static inline long round_up(long x, long m) { return (x + m - 1) / m * m; }

@@ -22,40 +22,18 @@
 // three to the cpu backend's results at 1e-4, and measured 2e-6 to 1e-5 (scratch harness).
 #include "winograd.h"
 
+#include "scratch_buffer.h"
 #include "threads.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <vector>
-#ifdef WINO_PROF
-#include <chrono>
-#include <cstdio>
-static double wnow() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-double wprof[5];
-static struct WPrint { ~WPrint() { fprintf(stderr, "wprof alloc %.1f U %.1f V %.1f gemm %.1f out %.1f ms total\n", wprof[0]*1e3, wprof[1]*1e3, wprof[2]*1e3, wprof[3]*1e3, wprof[4]*1e3); } } wprint_;
-#define WP(i) { double t_ = wnow(); wprof[i] += t_ - tp_; tp_ = t_; }
-#else
-#define WP(i)
-#endif
 
 namespace {
 
 bool g_enabled = true;
 
-struct Buf {
-  float* p = nullptr;
-  size_t n = 0;
-  float* get(size_t want) {
-    if (want > n) {
-      free(p);
-      n = want + 64;
-      p = (float*)aligned_alloc(64, ((n * sizeof(float)) + 63) / 64 * 64);
-    }
-    return p;
-  }
-  ~Buf() { free(p); }
-};
-thread_local Buf tl_u, tl_v, tl_m, tl_tmp;
+thread_local ScratchBuffer tl_u, tl_v, tl_m, tl_tmp;
 
 constexpr int A = 5;  // transform points: 0, 1, -1, 2, infinity
 constexpr int T2 = A * A;
@@ -177,11 +155,7 @@ void wino_f42(long n, long TY, long TX, const Input& in, const Filter& f, long N
   const long C = in.C, K = in.planes * C;
   const int nt = gk_threads();
   const long usize = gk_packed_b_size(K, N);
-#ifdef WINO_PROF
-  double tp_ = wnow();
-#endif
   float* U = tl_u.get(T2 * usize);
-  WP(0);
   if (N % gk_kern()->nr) memset(U, 0, T2 * usize * sizeof(float));  // the padding columns
 
   // U[q] = (G g G^T)[q] for the 2x2 kernel g of (k, n), q = xi * 5 + nu, packed for the
@@ -238,16 +212,12 @@ void wino_f42(long n, long TY, long TX, const Input& in, const Filter& f, long N
       }
     }
   });
-  WP(1);
 
   // Each task: a block of tiles through input transform, 25 GEMMs, output transform.
   const long TB = std::min(tiles_per_block(), T);
   const long blocks = (T + TB - 1) / TB;
   gk_parallel(blocks, (int)std::min<long>(nt, blocks), [&](long blk) {
     const long t0 = blk * TB, tb = std::min(TB, T - t0);
-#ifdef WINO_PROF
-    double tp_ = wnow();
-#endif
     float* V = tl_v.get(T2 * TB * K);
     float* M = tl_m.get(T2 * TB * N);
     float* tmp = tl_tmp.get(std::max(T2 * C, 4 * A * N + 16 * N));
@@ -255,12 +225,10 @@ void wino_f42(long n, long TY, long TX, const Input& in, const Filter& f, long N
 
     // V[q][t][k] = (B^T d B)[q] for the input tile d of (t, k)
     for (long t = t0; t < t0 + tb; t++) input_tile(in, t, TY, TX, V + (t - t0) * K, TB * K, tmp, zero.data());
-    WP(2);
 
     // M[q] = V[q] * U[q]
     for (int q = 0; q < T2; q++)
       gk_gemm_prepacked(tb, V + q * TB * K, K, 1, U + q * usize, K, N, M + q * TB * N, N, false);
-    WP(3);
 
     // out tile = A^T m A
     float* res = tmp + 4 * A * N;
@@ -293,7 +261,6 @@ void wino_f42(long n, long TY, long TX, const Input& in, const Filter& f, long N
           }
         }
     }
-    WP(4);
   });
 }
 
@@ -338,9 +305,6 @@ void wino_f24_filter(long n, const Input& in, const float* dy, long dh, long dwi
   float* V = tl_v.get(T2 * T * K);
   float* E = tl_m.get(T2 * T * N);
   float* W = tl_u.get(T2 * K * N);
-#ifdef WINO_PROF
-  double tp_ = wnow();
-#endif
 
   // V[q][t][k] and E[q][t][n], for all tiles (the GEMMs sum over them)
   gk_parallel_ranges(T, nt, [&](long t0, long t1) {
@@ -367,8 +331,6 @@ void wino_f24_filter(long n, const Input& in, const float* dy, long dh, long dwi
       }
     }
   });
-
-  WP(1);
   // W[q] = V[q]^T E[q], [K x N] summed over the tiles; each point's rows in two halves so
   // that 50 tasks share out evenly. Each element is one GEMM's sum: no partial sums, so the
   // result does not depend on the thread count.
@@ -378,8 +340,6 @@ void wino_f24_filter(long n, const Input& in, const float* dy, long dh, long dwi
     if (k1 > k0)
       gk_gemm(k1 - k0, N, T, V + q * T * K + k0, 1, K, E + q * T * N, N, 1, W + q * K * N + k0 * N, N, false);
   });
-
-  WP(3);
   // dw taps from the 25 points: A'^T W A', each step over the N columns of a row k
   gk_parallel_ranges(K, nt, [&](long k0, long k1) {
     float* r = tl_tmp.get(2 * A * N + 2 * N);  // r[a][nu][n] = sum_xi A'^T[a][xi] W[xi][nu][n]
@@ -403,7 +363,6 @@ void wino_f24_filter(long n, const Input& in, const float* dy, long dh, long dwi
       }
     }
   });
-  WP(4);
 }
 
 // Winograd pays for its transforms when the GEMMs are large: measured (C++ harness, 2
