@@ -474,6 +474,11 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
 // Per-channel sums over the rows of a [rows, channels] layout: `nt` tasks each take a fixed
 // share of the rows and fill their own `width` partial sums (accumulate(r0, r1, p)), which are
 // then added in task order, so the result does not depend on which thread ran what.
+// Callers sum in float over kSumRows rows at a time (vectorised) and add that into the
+// double partials: summing every value in double was 3x slower than this (moments of
+// 12544 x 64 values: 0.38 -> 0.12 ms), and one float sum over all a task's rows lost
+// precision with the row count.
+constexpr long kSumRows = 16;
 template <typename F>
 std::vector<double> row_partials(long rows, int nt, long width, F accumulate) {
   std::vector<double> part((size_t)nt * width, 0.0);
@@ -487,7 +492,7 @@ std::vector<double> row_partials(long rows, int nt, long width, F accumulate) {
 // moments(x, channels, mean, variance): per-channel mean and (biased) variance of x
 // [rows, channels], as TF.js's moments over every axis but the last: the batch statistics
 // of batch normalization in training. Two passes (mean, then squared deviations), summed in
-// double (row_partials).
+// float over blocks of rows and in double across them (row_partials).
 napi_value Moments(napi_env env, napi_callback_info info) {
   Args a;
   if (!args(env, info, &a, 4)) THROW("moments: 4 arguments");
@@ -501,16 +506,22 @@ napi_value Moments(napi_env env, napi_callback_info info) {
   const int nt = threads_for(n);
   auto per_channel = [&](const float* center, float* out) {
     const std::vector<double> sum = row_partials(rows, nt, ch, [&](long r0, long r1, double* p) {
-      for (long r = r0; r < r1; r++) {
-        const float* xr = x + r * ch;
-        if (center == nullptr) {
-          for (long c = 0; c < ch; c++) p[c] += xr[c];
-        } else {
-          for (long c = 0; c < ch; c++) {
-            const double d = (double)xr[c] - (double)center[c];
-            p[c] += d * d;
+      std::vector<float> blk(ch);
+      for (long b = r0; b < r1; b += kSumRows) {
+        std::fill(blk.begin(), blk.end(), 0.f);
+        float* __restrict acc = blk.data();
+        for (long r = b; r < std::min(r1, b + kSumRows); r++) {
+          const float* __restrict xr = x + r * ch;
+          if (center == nullptr) {
+            for (long c = 0; c < ch; c++) acc[c] += xr[c];
+          } else {
+            for (long c = 0; c < ch; c++) {
+              const float d = xr[c] - center[c];
+              acc[c] += d * d;
+            }
           }
         }
+        for (long c = 0; c < ch; c++) p[c] += acc[c];
       }
     });
     for (long c = 0; c < ch; c++) out[c] = (float)(sum[c] / (double)rows);
@@ -545,19 +556,26 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
     THROW("batchNormGrad: sizes");
   const long rows = n / ch;
   const float *dy = F32P(DY), *x = F32P(X), *mean = F32P(MEAN);
-  // Per-channel sums of dy and dy * (x - mean), in float within a task (row_partials).
+  // Per-channel sums of dy and dy * (x - mean), in float over blocks of kSumRows rows and in
+  // double across them (row_partials).
   const int nt = threads_for(n);
   const std::vector<double> sums = row_partials(rows, nt, 2 * ch, [&](long r0, long r1, double* p) {
-    std::vector<float> s1(ch, 0.f), s2(ch, 0.f);
-    for (long r = r0; r < r1; r++) {
-      const float* d = dy + r * ch;
-      const float* xr = x + r * ch;
-      for (long c = 0; c < ch; c++) {
-        s1[c] += d[c];
-        s2[c] += d[c] * (xr[c] - mean[c]);
+    std::vector<float> sv(2 * ch);
+    float* __restrict s1 = sv.data();
+    float* __restrict s2 = sv.data() + ch;
+    const float* __restrict m = mean;
+    for (long b = r0; b < r1; b += kSumRows) {
+      std::fill(sv.begin(), sv.end(), 0.f);
+      for (long r = b; r < std::min(r1, b + kSumRows); r++) {
+        const float* __restrict d = dy + r * ch;
+        const float* __restrict xr = x + r * ch;
+        for (long c = 0; c < ch; c++) {
+          s1[c] += d[c];
+          s2[c] += d[c] * (xr[c] - m[c]);
+        }
       }
+      for (long c = 0; c < ch; c++) p[c] += s1[c], p[ch + c] += s2[c];
     }
-    for (long c = 0; c < ch; c++) p[c] = s1[c], p[ch + c] = s2[c];
   });
   std::vector<float> factor(ch), shift(ch, 0.f), slope(ch, 0.f);
   for (long c = 0; c < ch; c++) {
