@@ -18,7 +18,10 @@ const COMPARISON_KERNELS = [
 
 let registered = false;
 
-/** Registers zero gradients for the comparison ops and the missing second-order conv gradient. Idempotent. */
+/**
+ * Registers zero gradients for the comparison ops, the missing second-order conv gradient,
+ * and second-order-correct gradients for Tanh, Sigmoid and Exp. Idempotent.
+ */
 export function registerMissingGradients(): void {
   if (registered) return;
   registered = true;
@@ -32,6 +35,26 @@ export function registerMissingGradients(): void {
         // Comparison ops take inputs named a and b (unary ones x); zero for each.
         return { a: () => tf.zerosLike(g), b: () => tf.zerosLike(g), x: () => tf.zerosLike(g) };
       },
+    });
+  }
+  // TF.js's Tanh, Sigmoid and Exp gradients read the op's saved output y. The engine
+  // records the clone that saves an output before the op's own tape node, so a gradient
+  // of the gradient (WGAN-GP, R1) reaches y's clone after it has already passed x: the
+  // path through y is lost, as if y were a constant (for a tanh critic's penalty, 1.44
+  // where the derivative is 0.43). Saving the input x instead and recomputing y from it
+  // puts y on the tape after x; first-order gradients are unchanged, bit for bit.
+  const fromInput: Array<[string, (x: tf.Tensor) => tf.Tensor, (y: tf.Tensor) => tf.Tensor]> = [
+    ['Tanh', tf.tanh, (y) => tf.sub(1, tf.square(y))],
+    ['Sigmoid', tf.sigmoid, (y) => tf.mul(y, tf.sub(1, y))],
+    ['Exp', tf.exp, (y) => y],
+  ];
+  for (const [kernelName, f, slope] of fromInput) {
+    tf.registerGradient({
+      kernelName,
+      inputsToSave: ['x'],
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({
+        x: () => tf.mul(dy as tf.Tensor, slope(f(saved[0]))),
+      }),
     });
   }
   // Conv2DBackpropFilter is bilinear in (x, dy): its own gradient lets R1 and the

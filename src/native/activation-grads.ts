@@ -96,6 +96,8 @@ export function registerNativeActivationGradients(backendName: string): void {
       tf.getBackend() === backendName ? { x: () => gradient(dy, saved, attrs) } : null);
   route(tf.Relu, (dy, [x]) => activationGrad(dy, x, ActGrad.Relu));
   route(tf.LeakyRelu, (dy, [x], attrs) => activationGrad(dy, x, ActGrad.LeakyRelu, attrs.alpha as number));
-  route(tf.Tanh, (dy, [y]) => activationGrad(dy, y, ActGrad.Tanh));
-  route(tf.Sigmoid, (dy, [y]) => activationGrad(dy, y, ActGrad.Sigmoid));
+  // Tanh and Sigmoid save their input (src/backend/gradients.ts: a saved output breaks
+  // second order); y is recomputed from it, the same values the forward pass gave.
+  route(tf.Tanh, (dy, [x]) => activationGrad(dy, tf.tanh(x), ActGrad.Tanh));
+  route(tf.Sigmoid, (dy, [x]) => activationGrad(dy, tf.sigmoid(x), ActGrad.Sigmoid));
 }

@@ -11,6 +11,7 @@ import { Binary, NO_ACTIVATION, Reduce, Unary, type NativeAddon } from './addon.
 import { loadAddon } from './load.js';
 import { BufferPool } from './pool.js';
 import { broadcast } from './broadcast.js';
+import { registerMissingGradients } from '../backend/gradients.js';
 import { activationGradKernelConfig, registerNativeActivationGradients } from './activation-grads.js';
 import { broadcastDivKernelConfig, registerNativeReductionGradients } from './reduction-grads.js';
 import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './batchnorm-grad.js';
@@ -651,6 +652,7 @@ export function registerNativeBackend(): boolean {
     if (ownNames.has(config.kernelName) || tf.getKernel(config.kernelName, NATIVE_BACKEND)) continue;
     tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
   }
+  registerMissingGradients(); // first: the overrides below wrap the gradients it registers
   registerNativeActivationGradients(NATIVE_BACKEND);
   registerNativeReductionGradients(NATIVE_BACKEND);
   registerNativeBatchNormGradient(NATIVE_BACKEND);
