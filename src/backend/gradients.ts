@@ -20,7 +20,7 @@ let registered = false;
 
 /**
  * Registers zero gradients for the comparison ops, the missing second-order conv gradient,
- * and second-order-correct gradients for Tanh, Sigmoid and Exp. Idempotent.
+ * and second-order-correct gradients for Tanh, Sigmoid, Exp and Softmax. Idempotent.
  */
 export function registerMissingGradients(): void {
   if (registered) return;
@@ -57,6 +57,19 @@ export function registerMissingGradients(): void {
       }),
     });
   }
+  // Softmax likewise (SAGAN's attention inside a critic under a penalty): dx = y (dy − Σ dy y).
+  tf.registerGradient({
+    kernelName: 'Softmax',
+    inputsToSave: ['logits'],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => ({
+      logits: () => {
+        const dim = attrs.dim as number;
+        const y = tf.softmax(saved[0], dim);
+        const dyTimesY = tf.mul(dy as tf.Tensor, y);
+        return tf.sub(dyTimesY, tf.mul(tf.sum(dyTimesY, [dim], true), y));
+      },
+    }),
+  });
   // Conv2DBackpropFilter is bilinear in (x, dy): its own gradient lets R1 and the
   // gradient penalty differentiate through the filter gradient of a conv critic.
   if (tf.getGradient('Conv2DBackpropFilter') === undefined) {
