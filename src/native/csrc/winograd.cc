@@ -26,7 +26,6 @@
 #include "threads.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <vector>
 
 namespace {
