@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { nativeFallbackCounts, setNativeIsa, setNativeThreads, setNativeWinograd, supportedIsas, nativeInfo } from '../../src/native/index.js';
-import { NATIVE_DISABLED, Rng, compare, input, requireNative, runOn } from './helpers.js';
+import { NATIVE_DISABLED, Rng, compare, input, requireNative, runOn, type Input } from './helpers.js';
 
 const rng = new Rng(12345);
 const rand = (n: number, lo = -1, hi = 1) => rng.uniforms(n, lo, hi);
@@ -157,23 +157,25 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
           const dyShape = [n, info.outHeight, info.outWidth, cout], xs = [n, h, w, cin], fs = [4, 4, cin, cout];
           const what = `x=${xs} f=${fs} pad=${pad}`;
           const xIn = input(xs, rand(size(xs))), fIn = input(fs, rand(size(fs))), dyIn = input(dyShape, rand(size(dyShape)));
-          await compare(`winograd conv2d ${what}`, [xIn, fIn], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, pad));
-          await compare(`winograd Conv2DBackpropInput ${what}`, [dyIn, fIn],
-            (dy, filter) => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: 2, pad, dataFormat: 'NHWC', inputShape: xs }) as tf.Tensor);
-          const dw = () => runOn('native', [xIn, dyIn], (x, dy) =>
-            tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad, dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor);
-          await compare(`winograd Conv2DBackpropFilter ${what}`, [xIn, dyIn], (x, dy) =>
-            tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad, dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor);
+          // each op with its inputs, against cpu; then on native alone, Winograd on and off
+          const ops: Array<[string, Input[], (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [
+            ['forward', [xIn, fIn], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, pad)],
+            ['input gradient', [dyIn, fIn], (dy, filter) =>
+              tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: 2, pad, dataFormat: 'NHWC', inputShape: xs }) as tf.Tensor],
+            ['filter gradient', [xIn, dyIn], (x, dy) =>
+              tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad, dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor],
+          ];
+          const withWinograd: Array<Float32Array | Int32Array | Uint8Array> = [];
+          for (const [name, inputs, op] of ops) {
+            await compare(`winograd ${name} ${what}`, inputs, op);
+            withWinograd.push((await runOn('native', inputs, op))[0].data);
+          }
           // the direct path gives other roundings: proof that the Winograd path ran
-          const fwd = () => runOn('native', [xIn, fIn], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, pad));
-          const dx = () => runOn('native', [dyIn, fIn], (dy, filter) =>
-            tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: 2, pad, dataFormat: 'NHWC', inputShape: xs }) as tf.Tensor);
-          const fwdOn = await fwd(), dxOn = await dx(), dwOn = await dw();
           setNativeWinograd(false);
           try {
-            assert.notDeepEqual(fwdOn[0].data, (await fwd())[0].data, `${what}: forward took the direct path`);
-            assert.notDeepEqual(dxOn[0].data, (await dx())[0].data, `${what}: input gradient took the direct path`);
-            assert.notDeepEqual(dwOn[0].data, (await dw())[0].data, `${what}: filter gradient took the direct path`);
+            for (const [i, [name, inputs, op]] of ops.entries()) {
+              assert.notDeepEqual(withWinograd[i], (await runOn('native', inputs, op))[0].data, `${what}: the ${name} took the direct path`);
+            }
           } finally {
             setNativeWinograd(true);
           }

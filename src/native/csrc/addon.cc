@@ -472,17 +472,25 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
 }
 
 // Per-channel sums over the rows of a [rows, channels] layout: `nt` tasks each take a fixed
-// share of the rows and fill their own `width` partial sums (accumulate(r0, r1, p)), which are
+// share of the rows, and add_row(r, acc) adds row r's `width` values into acc. Each task
+// sums kSumRows rows at a time in float (vectorised) into its double partials, which are
 // then added in task order, so the result does not depend on which thread ran what.
-// Callers sum in float over kSumRows rows at a time (vectorised) and add that into the
-// double partials: summing every value in double was 3x slower than this (moments of
-// 12544 x 64 values: 0.38 -> 0.12 ms), and one float sum over all a task's rows lost
-// precision with the row count.
+// Summing every value in double was 3x slower (moments of 12544 x 64 values: 0.38 -> 0.12
+// ms), and one float sum over all a task's rows lost precision with the row count.
 constexpr long kSumRows = 16;
 template <typename F>
-std::vector<double> row_partials(long rows, int nt, long width, F accumulate) {
+std::vector<double> row_partials(long rows, int nt, long width, F add_row) {
   std::vector<double> part((size_t)nt * width, 0.0);
-  gk_parallel(nt, nt, [&](long t) { accumulate(rows * t / nt, rows * (t + 1) / nt, part.data() + (size_t)t * width); });
+  gk_parallel(nt, nt, [&](long t) {
+    const long r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
+    double* p = part.data() + (size_t)t * width;
+    std::vector<float> blk(width);
+    for (long b = r0; b < r1; b += kSumRows) {
+      std::fill(blk.begin(), blk.end(), 0.f);
+      for (long r = b; r < std::min(r1, b + kSumRows); r++) add_row(r, blk.data());
+      for (long c = 0; c < width; c++) p[c] += blk[c];
+    }
+  });
   std::vector<double> sum(width, 0.0);
   for (int t = 0; t < nt; t++)
     for (long c = 0; c < width; c++) sum[c] += part[(size_t)t * width + c];
@@ -491,8 +499,8 @@ std::vector<double> row_partials(long rows, int nt, long width, F accumulate) {
 
 // moments(x, channels, mean, variance): per-channel mean and (biased) variance of x
 // [rows, channels], as TF.js's moments over every axis but the last: the batch statistics
-// of batch normalization in training. Two passes (mean, then squared deviations), summed in
-// float over blocks of rows and in double across them (row_partials).
+// of batch normalization in training. Two passes (mean, then squared deviations), each
+// summed by row_partials.
 napi_value Moments(napi_env env, napi_callback_info info) {
   Args a;
   if (!args(env, info, &a, 4)) THROW("moments: 4 arguments");
@@ -505,23 +513,15 @@ napi_value Moments(napi_env env, napi_callback_info info) {
   const float* x = F32P(X);
   const int nt = threads_for(n);
   auto per_channel = [&](const float* center, float* out) {
-    const std::vector<double> sum = row_partials(rows, nt, ch, [&](long r0, long r1, double* p) {
-      std::vector<float> blk(ch);
-      for (long b = r0; b < r1; b += kSumRows) {
-        std::fill(blk.begin(), blk.end(), 0.f);
-        float* __restrict acc = blk.data();
-        for (long r = b; r < std::min(r1, b + kSumRows); r++) {
-          const float* __restrict xr = x + r * ch;
-          if (center == nullptr) {
-            for (long c = 0; c < ch; c++) acc[c] += xr[c];
-          } else {
-            for (long c = 0; c < ch; c++) {
-              const float d = xr[c] - center[c];
-              acc[c] += d * d;
-            }
-          }
+    const std::vector<double> sum = row_partials(rows, nt, ch, [&](long r, float* __restrict acc) {
+      const float* __restrict xr = x + r * ch;
+      if (center == nullptr) {
+        for (long c = 0; c < ch; c++) acc[c] += xr[c];
+      } else {
+        for (long c = 0; c < ch; c++) {
+          const float d = xr[c] - center[c];
+          acc[c] += d * d;
         }
-        for (long c = 0; c < ch; c++) p[c] += acc[c];
       }
     });
     for (long c = 0; c < ch; c++) out[c] = (float)(sum[c] / (double)rows);
@@ -556,25 +556,17 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
     THROW("batchNormGrad: sizes");
   const long rows = n / ch;
   const float *dy = F32P(DY), *x = F32P(X), *mean = F32P(MEAN);
-  // Per-channel sums of dy and dy * (x - mean), in float over blocks of kSumRows rows and in
-  // double across them (row_partials).
+  // Per-channel sums of dy and dy * (x - mean) (row_partials).
   const int nt = threads_for(n);
-  const std::vector<double> sums = row_partials(rows, nt, 2 * ch, [&](long r0, long r1, double* p) {
-    std::vector<float> sv(2 * ch);
-    float* __restrict s1 = sv.data();
-    float* __restrict s2 = sv.data() + ch;
+  const std::vector<double> sums = row_partials(rows, nt, 2 * ch, [&](long r, float* __restrict acc) {
+    const float* __restrict d = dy + r * ch;
+    const float* __restrict xr = x + r * ch;
     const float* __restrict m = mean;
-    for (long b = r0; b < r1; b += kSumRows) {
-      std::fill(sv.begin(), sv.end(), 0.f);
-      for (long r = b; r < std::min(r1, b + kSumRows); r++) {
-        const float* __restrict d = dy + r * ch;
-        const float* __restrict xr = x + r * ch;
-        for (long c = 0; c < ch; c++) {
-          s1[c] += d[c];
-          s2[c] += d[c] * (xr[c] - m[c]);
-        }
-      }
-      for (long c = 0; c < ch; c++) p[c] += s1[c], p[ch + c] += s2[c];
+    float* __restrict s1 = acc;
+    float* __restrict s2 = acc + ch;
+    for (long c = 0; c < ch; c++) {
+      s1[c] += d[c];
+      s2[c] += d[c] * (xr[c] - m[c]);
     }
   });
   std::vector<float> factor(ch), shift(ch, 0.f), slope(ch, 0.f);

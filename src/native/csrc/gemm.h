@@ -11,8 +11,9 @@ void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const f
              long csB, float* C, long ldc, bool accumulate);
 
 // B packed ahead of time by its caller, for a GEMM run many times on the same B:
-// gk_packed_b_size floats; element (k, j) at gk_packed_b_at, and the elements (k, j) to
-// (k, j + NR - 1) after it for j a multiple of the kernel's NR (columns past N zero).
+// gk_packed_b_size floats; element (k, j) at gk_packed_b_at, followed by (k, j + 1) up to
+// the end of its strip of the kernel's NR columns, and row k + 1 of the strip NR floats
+// on within a KC block (columns past N are the caller's to zero).
 long gk_packed_b_size(long K, long N);
 float* gk_packed_b_at(float* packed, long K, long N, long k, long j);
 // C[M,N] (+)= A[M,K] * packed B, on the calling thread alone.

@@ -95,6 +95,10 @@ struct Filter {
   long cin, cout;
   int groups;
   long ky0[4][4], kx0[4][4], kdy, kdx, sk, sn;
+  // Offset in the [4, 4, cin, cout] filter of tap (a, b) of plane p, group o, row k = c.
+  long tap(int p, int o, int a, int b, long c) const {
+    return ((ky0[p][o] + kdy * a) * 4 + kx0[p][o] + kdx * b) * cin * cout + c * sk;
+  }
 };
 // Where element (i, j) of tile (ty, tx) goes, for group o: row
 // step * (4 * ty + shift_y[o] + i) + offy[o], written where 0 <= 4 * ty + shift_y[o] + i < ph[o],
@@ -173,8 +177,7 @@ void wino_f42(long n, long TY, long TX, const Input& in, const Filter& f, long N
         const long c = k % C;
         for (int a = 0; a < 2; a++)
           for (int b = 0; b < 2; b++) {
-            const float* src = f.w + ((f.ky0[p][o] + f.kdy * a) * 4 + f.kx0[p][o] + f.kdx * b) * f.cin * f.cout +
-                               c * f.sk + j0 * f.sn;
+            const float* src = f.w + f.tap(p, o, a, b, c) + j0 * f.sn;
             float* d = g[a * 2 + b];
             if (f.sn == 1) memcpy(d, src, nj * sizeof(float));
             else for (long j = 0; j < nj; j++) d[j] = src[j * f.sn];
@@ -349,7 +352,7 @@ void wino_f24_filter(long n, const Input& in, const float* dy, long dh, long dwi
         const float* ra = r + a * A * N;
         taps_1d(ra, ra + N, ra + 2 * N, ra + 3 * N, ra + 4 * N, w, w + N, N);
         for (int b = 0; b < 2; b++) {
-          float* dst = dw + ((f.ky0[p][0] + f.kdy * a) * 4 + f.kx0[p][0] + f.kdx * b) * f.cin * f.cout + c * f.sk;
+          float* dst = dw + f.tap(p, 0, a, b, c);
           if (f.sn == 1) memcpy(dst, w + b * N, N * sizeof(float));
           else for (long j = 0; j < N; j++) dst[j * f.sn] = w[b * N + j];
         }
@@ -369,6 +372,24 @@ bool eligible(const ConvShape& s, long oh, long ow) {
 
 inline long mod2(long v) { return ((v % 2) + 2) % 2; }
 
+// The forward pass and the filter gradient read x the same way: input phase (p, q) holds
+// x[2 i + p - pt, 2 j + q - pl], and its kernel taps are (2a + p, 2b + q).
+struct Polyphase {
+  Input in;
+  Filter f;
+};
+Polyphase polyphase(const ConvShape& s, const float* x, const float* w) {
+  Polyphase r{{x, s.h, s.w, s.cin, 2, 4, {}, {}}, {w, s.cin, s.cout, 1, {}, {}, 2, 2, s.cout, 1}};
+  for (int p = 0; p < 4; p++) {
+    const int py = p / 2, px = p % 2;
+    r.in.offy[p] = py - s.pt;
+    r.in.offx[p] = px - s.pl;
+    r.f.ky0[p][0] = py;
+    r.f.kx0[p][0] = px;
+  }
+  return r;
+}
+
 }  // namespace
 
 void gk_set_winograd(bool on) { g_enabled = on; }
@@ -376,18 +397,9 @@ bool gk_winograd() { return g_enabled; }
 
 bool gk_wino_conv2d(const ConvShape& s, const float* x, const float* w, float* y) {
   if (!eligible(s, s.oh, s.ow)) return false;
-  // Input phase (p, q) holds x[2 i + p - pt, 2 j + q - pl]; its kernel taps (2a + p, 2b + q).
-  Input in{x, s.h, s.w, s.cin, 2, 4, {}, {}};
-  Filter f{w, s.cin, s.cout, 1, {}, {}, 2, 2, s.cout, 1};
-  for (int p = 0; p < 4; p++) {
-    const int py = p / 2, px = p % 2;
-    in.offy[p] = py - s.pt;
-    in.offx[p] = px - s.pl;
-    f.ky0[p][0] = py;
-    f.kx0[p][0] = px;
-  }
+  const Polyphase pp = polyphase(s, x, w);
   Output out{y, s.oh, s.ow, s.cout, 1, 1, {0}, {0}, {0}, {0}, {s.oh}, {s.ow}};
-  wino_f42(s.n, (s.oh + 3) / 4, (s.ow + 3) / 4, in, f, s.cout, out);
+  wino_f42(s.n, (s.oh + 3) / 4, (s.ow + 3) / 4, pp.in, pp.f, s.cout, out);
   return true;
 }
 
@@ -450,15 +462,7 @@ bool gk_wino_conv2d_backprop_input(const ConvShape& s, const float* dy, const fl
 
 bool gk_wino_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
   if (!eligible(s, s.oh, s.ow)) return false;
-  // As the forward pass: input phase (p, q) gives taps (2a + p, 2b + q).
-  Input in{x, s.h, s.w, s.cin, 2, 4, {}, {}};
-  Filter f{dw, s.cin, s.cout, 1, {}, {}, 2, 2, s.cout, 1};
-  for (int p = 0; p < 4; p++) {
-    in.offy[p] = p / 2 - s.pt;
-    in.offx[p] = p % 2 - s.pl;
-    f.ky0[p][0] = p / 2;
-    f.kx0[p][0] = p % 2;
-  }
-  wino_f24_filter(s.n, in, dy, s.oh, s.ow, s.cout, dw, f);
+  const Polyphase pp = polyphase(s, x, dw);  // the filter's layout, for where dw's taps go
+  wino_f24_filter(s.n, pp.in, dy, s.oh, s.ow, s.cout, dw, pp.f);
   return true;
 }
