@@ -31,6 +31,7 @@ type BackendValues = Float32Array | Int32Array | Uint8Array | Uint8Array[];
 interface Pending {
   run: () => TensorInfo;
   inputs: DataId[];
+  counted: boolean;
 }
 
 /**
@@ -70,9 +71,14 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
   /** Kernel calls answered from known zeros since the last reset. */
   zeroSkips = 0;
 
-  /** A fresh float32 tensor of `shape` filled with zeros, marked as such. */
+  /**
+   * A float32 tensor of `shape` filled with zeros, marked as such. The buffer is filled when
+   * its values are first read: kernels that take the mark never read them. (A WGAN-GP step
+   * makes 70 such tensors per iteration, 29 MB, almost all of them never read.)
+   */
   makeZeros(shape: number[]): TensorInfo {
-    const t = this.makeTensorInfo(shape, 'float32', this.pool.alloc(util.sizeFromShape(shape), true));
+    const n = util.sizeFromShape(shape);
+    const t = this.defer(shape, [], () => this.makeTensorInfo(shape, 'float32', this.pool.alloc(n, true)), false);
     this.zeros.add(t.dataId);
     return t;
   }
@@ -99,11 +105,12 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
     return { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype };
   }
 
-  defer(shape: number[], inputs: TensorInfo[], run: () => TensorInfo): TensorInfo {
+  /** `counted`: whether the call shows in `deferred` (not for lazily filled zeros). */
+  defer(shape: number[], inputs: TensorInfo[], run: () => TensorInfo, counted = true): TensorInfo {
     const dataId = super.write(new Float32Array(0), shape, 'float32');
     const held = inputs.map((t) => t.dataId);
     for (const id of held) this.incRef(id);
-    this.pending.set(dataId, { run, inputs: held });
+    this.pending.set(dataId, { run, inputs: held, counted });
     const entry = this.data.get(dataId);
     Object.defineProperty(entry, 'values', {
       configurable: true,
@@ -125,7 +132,7 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
     if (given !== undefined) {
       values = given;
       this.pool.adopt(values);
-      this.deferred.dropped++;
+      if (p.counted) this.deferred.dropped++;
     } else {
       const r = p.run();
       const out = this.data.get(r.dataId);
@@ -140,7 +147,7 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
         values = copy;
         this.disposeData(r.dataId);
       }
-      this.deferred.run++;
+      if (p.counted) this.deferred.run++;
     }
     Object.defineProperty(entry, 'values', { value: values, writable: true, configurable: true, enumerable: true });
     for (const id of p.inputs) this.release(id);
@@ -185,7 +192,7 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
   private drop(dataId: DataId): void {
     const p = this.pending.get(dataId)!;
     this.pending.delete(dataId);
-    this.deferred.dropped++;
+    if (p.counted) this.deferred.dropped++;
     for (const id of p.inputs) this.release(id);
   }
 }
@@ -261,7 +268,6 @@ function matmulKernel(addon: NativeAddon, fused: boolean): KernelFunc {
     const { inputs, backend, attrs } = args as unknown as Args;
     const a = inputs.a as TensorInfo, b = inputs.b as TensorInfo;
     const transposeA = Boolean(attrs?.transposeA), transposeB = Boolean(attrs?.transposeB);
-    const av = f32(backend, a), bv = f32(backend, b);
     let act: number | null = NO_ACTIVATION;
     let alpha = 0;
     let biasv: Float32Array | null = null;
@@ -273,7 +279,7 @@ function matmulKernel(addon: NativeAddon, fused: boolean): KernelFunc {
       if (bias && (biasv === null || bias.shape.length !== 1)) act = null;
     }
     const ra = a.shape.length, rb = b.shape.length;
-    if (av === null || bv === null || act === null || ra < 2 || rb < 2) return fallback(args);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || act === null || ra < 2 || rb < 2) return fallback(args);
     const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
     const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
     const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
@@ -288,6 +294,9 @@ function matmulKernel(addon: NativeAddon, fused: boolean): KernelFunc {
     if ((backend.isZero(a) || backend.isZero(b)) && biasv === null && ZERO_PRESERVING.has(act)) {
       return backend.zeroOutput([...outer, m, n]);
     }
+    // (values read only now: known zeros are filled on first read, see makeZeros)
+    const av = f32(backend, a), bv = f32(backend, b);
+    if (av === null || bv === null) return fallback(args);
     const out = backend.pool.alloc(batch * m * n);
     addon.matmul(av, bv, out, batch, m, n, k, transposeA, transposeB,
       batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n, biasv, act, alpha);
@@ -319,8 +328,7 @@ function conv2dKernel(addon: NativeAddon, fused: boolean): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args as unknown as Args;
     const x = inputs.x as TensorInfo, filter = inputs.filter as TensorInfo;
-    const xv = f32(backend, x), wv = f32(backend, filter);
-    if (xv === null || wv === null || x.shape.length !== 4 || !isNHWC(attrs)) return fallback(args);
+    if (x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || !isNHWC(attrs)) return fallback(args);
     let act: number | null = NO_ACTIVATION;
     let alpha = 0;
     let biasv: Float32Array | null = null;
@@ -342,6 +350,8 @@ function conv2dKernel(addon: NativeAddon, fused: boolean): KernelFunc {
     if ((backend.isZero(x) || backend.isZero(filter)) && biasv === null && ZERO_PRESERVING.has(act)) {
       return backend.zeroOutput(outShape);
     }
+    const xv = f32(backend, x), wv = f32(backend, filter);
+    if (xv === null || wv === null) return fallback(args);
     const out = backend.pool.alloc(util.sizeFromShape(outShape));
     addon.conv2d(xv, wv, out, convDims(info), biasv, act, alpha);
     return output(backend, outShape, out);
@@ -353,14 +363,15 @@ function conv2dBackpropInputKernel(addon: NativeAddon): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args as unknown as Args;
     const dy = inputs.dy as TensorInfo, filter = inputs.filter as TensorInfo;
-    const dyv = f32(backend, dy), wv = f32(backend, filter);
-    if (dyv === null || wv === null || dy.shape.length !== 4 || !isNHWC(attrs)) return fallback(args);
+    if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || dy.shape.length !== 4 || !isNHWC(attrs)) return fallback(args);
     const inputShape = attrs!.inputShape as [number, number, number, number];
     const info = backend_util.computeConv2DInfo(
       inputShape, filter.shape as [number, number, number, number], attrs!.strides as number | [number, number], 1,
       attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
     if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return fallback(args);
     if (backend.isZero(dy) || backend.isZero(filter)) return backend.zeroOutput([...inputShape]);
+    const dyv = f32(backend, dy), wv = f32(backend, filter);
+    if (dyv === null || wv === null) return fallback(args);
     const out = backend.pool.alloc(util.sizeFromShape(inputShape));
     addon.conv2dBackpropInput(dyv, wv, out, convDims(info));
     return output(backend, [...inputShape], out);
@@ -372,14 +383,15 @@ function conv2dBackpropFilterKernel(addon: NativeAddon): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args as unknown as Args;
     const x = inputs.x as TensorInfo, dy = inputs.dy as TensorInfo;
-    const xv = f32(backend, x), dyv = f32(backend, dy);
-    if (xv === null || dyv === null || x.shape.length !== 4 || !isNHWC(attrs)) return fallback(args);
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32' || x.shape.length !== 4 || !isNHWC(attrs)) return fallback(args);
     const filterShape = attrs!.filterShape as [number, number, number, number];
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filterShape, attrs!.strides as number | [number, number], 1,
       attrs!.pad as Pad, attrs!.dimRoundingMode as Rounding, false, 'channelsLast');
     if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2]) return fallback(args);
     if (backend.isZero(x) || backend.isZero(dy)) return backend.zeroOutput([...filterShape]);
+    const xv = f32(backend, x), dyv = f32(backend, dy);
+    if (xv === null || dyv === null) return fallback(args);
     const out = backend.pool.alloc(util.sizeFromShape(filterShape));
     addon.conv2dBackpropFilter(xv, dyv, out, convDims(info));
     return output(backend, [...filterShape], out);
@@ -408,8 +420,8 @@ function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc 
   return (args) => {
     const { inputs, backend } = args as unknown as Args;
     const a = (inputs.a ?? inputs.x) as TensorInfo, b = (inputs.b ?? inputs.alpha) as TensorInfo;
-    const av = f32(backend, a), bv = f32(backend, b);
-    if (av === null || bv === null || av.length === 0 || bv.length === 0 || a.shape.length > 8 || b.shape.length > 8) {
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || util.sizeFromShape(a.shape) === 0 ||
+        util.sizeFromShape(b.shape) === 0 || a.shape.length > 8 || b.shape.length > 8) {
       return fallback(args);
     }
     const bc = broadcast(a.shape, b.shape);
@@ -421,6 +433,8 @@ function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc 
       if (op === Binary.Add && za && sameAsOut(b)) return backend.alias(b);
       if ((op === Binary.Add || op === Binary.Sub) && zb && sameAsOut(a)) return backend.alias(a);
     }
+    const av = f32(backend, a), bv = f32(backend, b);
+    if (av === null || bv === null) return fallback(args);
     const size = util.sizeFromShape(bc.outShape);
     const out = compare ? new Uint8Array(size) : backend.pool.alloc(size);
     addon.binary(op, av, bv, out, bc.shape, bc.aStrides, bc.bStrides);
@@ -449,16 +463,17 @@ function addNKernel(addon: NativeAddon): KernelFunc {
   return (args) => {
     const { inputs, backend } = args as unknown as Args;
     const tensors = Object.keys(inputs).map((k) => inputs[k] as TensorInfo);
-    const values = tensors.map((t) => f32(backend, t));
-    if (tensors.length === 0 || values.some((v) => v === null) ||
+    if (tensors.length === 0 || tensors.some((t) => t.dtype !== 'float32') ||
         tensors.some((t) => !util.arraysEqual(t.shape, tensors[0].shape))) {
       return fallback(args);
     }
     const nonZero = tensors.filter((t) => !backend.isZero(t));
     if (nonZero.length === 0) return backend.zeroOutput(tensors[0].shape);
     if (nonZero.length === 1) return backend.alias(nonZero[0]);
-    const out = backend.pool.alloc(values[0]!.length);
-    addon.addN(nonZero.map((t) => f32(backend, t)!), out);
+    const values = nonZero.map((t) => f32(backend, t));
+    if (values.some((v) => v === null)) return fallback(args);
+    const out = backend.pool.alloc(util.sizeFromShape(tensors[0].shape));
+    addon.addN(values as Float32Array[], out);
     return output(backend, tensors[0].shape.slice(), out);
   };
 }
@@ -526,8 +541,7 @@ function reduceKernel(addon: NativeAddon, name: string, op: Reduce): KernelFunc 
   return (args) => {
     const { inputs, backend, attrs } = args as unknown as Args;
     const x = inputs.x as TensorInfo;
-    const xv = f32(backend, x);
-    if (xv === null || xv.length === 0) return fallback(args);
+    if (x.dtype !== 'float32' || util.sizeFromShape(x.shape) === 0) return fallback(args);
     const axes = util.parseAxisParam((attrs!.axis ?? attrs!.reductionIndices) as number | number[], x.shape).sort((p, q) => p - q);
     if (axes.length === 0) return fallback(args);
     for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return fallback(args);
@@ -538,6 +552,8 @@ function reduceKernel(addon: NativeAddon, name: string, op: Reduce): KernelFunc 
     const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
     const shape = attrs!.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
     if ((op === Reduce.Sum || op === Reduce.Mean) && backend.isZero(x)) return backend.zeroOutput(shape);
+    const xv = f32(backend, x);
+    if (xv === null) return fallback(args);
     const out = backend.pool.alloc(outer * inner);
     addon.reduce(op, xv, out, outer, red, inner);
     return output(backend, shape, out);

@@ -55,9 +55,19 @@ describe('native known zeros', { skip: NATIVE_DISABLED ? 'GANKIT_NO_NATIVE=1' : 
     await tf.setBackend('native');
     const backend = tf.backend() as NativeBackend;
     backend.zeroSkips = 0;
-    const native = await criticGradients('native', weights, shapes, real, fake, alpha);
+    // count the zero-filled buffers: known zeros are filled only when read, and none is here
+    const alloc = backend.pool.alloc.bind(backend.pool);
+    let zeroFills = 0;
+    backend.pool.alloc = (n: number, zero = false) => { if (zero) zeroFills++; return alloc(n, zero); };
+    let native: Float32Array[];
+    try {
+      native = await criticGradients('native', weights, shapes, real, fake, alpha);
+    } finally {
+      backend.pool.alloc = alloc;
+    }
     // the ReLU masks' second derivative is zero: two 64x64 layers' GEMMs (dX and dW) at least
     assert.ok(backend.zeroSkips >= 4, `only ${backend.zeroSkips} kernel calls skipped`);
+    assert.equal(zeroFills, 0, 'a known-zero buffer was filled though no kernel read it');
     native.forEach((g, i) => close(g, cpu[i], 1e-4, `gradient ${i}`));
   });
 
@@ -114,6 +124,30 @@ describe('native known zeros', { skip: NATIVE_DISABLED ? 'GANKIT_NO_NATIVE=1' : 
       await tf.setBackend('native');
       tf.dispose([r, f, a]);
       critic.dispose();
+    }
+  });
+
+  it('known zeros read out are zeros, filled once on the first read', async () => {
+    await tf.setBackend('native');
+    const backend = tf.backend() as NativeBackend;
+    const alloc = backend.pool.alloc.bind(backend.pool);
+    let zeroFills = 0;
+    backend.pool.alloc = (n: number, zero = false) => { if (zero) zeroFills++; return alloc(n, zero); };
+    try {
+      // reuse a pooled buffer of garbage, so a fill that did not happen would show
+      tf.dispose(tf.fill([40, 50], 7));
+      const z = tf.engine().makeTensorFromTensorInfo(backend.makeZeros([40, 50]));
+      assert.equal(zeroFills, 0, 'filled before it was read');
+      const y = tf.add(z, tf.ones([40, 50])); // a known zero as an operand: answered without reading it
+      assert.equal(zeroFills, 0, 'read by a kernel that knows it is zero');
+      assert.ok((z.dataSync() as Float32Array).every((v) => v === 0), 'not zeros');
+      assert.equal(zeroFills, 1);
+      assert.ok((tf.relu(z).dataSync() as Float32Array).every((v) => v === 0));
+      assert.equal(zeroFills, 1, 'filled twice');
+      assert.ok((y.dataSync() as Float32Array).every((v) => v === 1));
+      tf.dispose([z, y]);
+    } finally {
+      backend.pool.alloc = alloc;
     }
   });
 
