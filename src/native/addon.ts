@@ -28,7 +28,9 @@ export interface NativeAddon {
   setWinograd(on: boolean): void;
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number,
-    bias: Float32Array | null, activation: number, alpha: number): void;
+    bias: Float32Array | null, activation: number, alpha: number,
+    /** out += a * b instead of out = a * b (no bias or activation then) */
+    accumulate?: boolean): void;
   /** dims: n, h, w, cin, kh, kw, cout, oh, ow, strideH, strideW, dilationH, dilationW, padTop, padLeft */
   conv2d(x: Float32Array, w: Float32Array, y: Float32Array, dims: Int32Array, bias: Float32Array | null, activation: number, alpha: number): void;
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, dims: Int32Array): void;

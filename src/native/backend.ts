@@ -18,8 +18,8 @@ import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './ba
 import { momentsKernelConfig, patchBatchNormalizationLayer } from './batchnorm-train.js';
 import { patchDenseLayer } from './dense-train.js';
 import {
-  backpropFilterShape, backpropInputShape, deferCustomGradients, deferrable, matmulShape, reduceShape,
-  type DeferringBackend,
+  backpropFilterShape, backpropInputShape, deferCustomGradients, deferrable, matmulShape, matmulTerm, reduceShape,
+  type DeferringBackend, type GemmSum,
 } from './deferred.js';
 
 export const NATIVE_BACKEND = 'native';
@@ -32,6 +32,8 @@ interface Pending {
   run: () => TensorInfo;
   inputs: DataId[];
   counted: boolean;
+  /** What `run` computes, when it is a sum of products. */
+  sum?: GemmSum;
 }
 
 /**
@@ -55,10 +57,18 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
    * (dense-train.ts). GANKIT_FUSED_DENSE=0 turns it off, to compare.
    */
   fusedDense = process.env.GANKIT_FUSED_DENSE !== '0';
+  /**
+   * Whether an Add of deferred products stays deferred as one sum (deferred.ts, GemmSum).
+   * GANKIT_DEFER_SUMS=0 turns it off, to compare.
+   */
+  deferSums = process.env.GANKIT_DEFER_SUMS !== '0';
   deferDepth = 0;
   private readonly pending = new Map<DataId, Pending>();
-  /** Deferred kernel calls computed, and dropped unread, since the last reset. */
-  readonly deferred = { run: 0, dropped: 0 };
+  /**
+   * Deferred kernel calls computed, and dropped unread, since the last reset; `sums`: Add
+   * kernels deferred as a sum of products.
+   */
+  readonly deferred = { run: 0, dropped: 0, sums: 0 };
   /**
    * Data known to hold only zeros, so kernels may skip work on it: a product with it is
    * zero, a sum with it is the other operand. Gradients bring such data in bulk: the
@@ -106,11 +116,11 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
   }
 
   /** `counted`: whether the call shows in `deferred` (not for lazily filled zeros). */
-  defer(shape: number[], inputs: TensorInfo[], run: () => TensorInfo, counted = true): TensorInfo {
+  defer(shape: number[], inputs: TensorInfo[], run: () => TensorInfo, counted = true, sum?: GemmSum): TensorInfo {
     const dataId = super.write(new Float32Array(0), shape, 'float32');
     const held = inputs.map((t) => t.dataId);
     for (const id of held) this.incRef(id);
-    this.pending.set(dataId, { run, inputs: held, counted });
+    this.pending.set(dataId, { run, inputs: held, counted, sum });
     const entry = this.data.get(dataId);
     Object.defineProperty(entry, 'values', {
       configurable: true,
@@ -119,6 +129,11 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
       set: (v: BackendValues) => this.settle(dataId, entry, v),
     });
     return { dataId, shape, dtype: 'float32' };
+  }
+
+  /** The sum of products `t` will be, while it is deferred as one. */
+  pendingSum(t: TensorInfo): GemmSum | null {
+    return this.pending.get(t.dataId)?.sum ?? null;
   }
 
   /**
@@ -433,6 +448,10 @@ function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc 
       if (op === Binary.Add && za && sameAsOut(b)) return backend.alias(b);
       if ((op === Binary.Add || op === Binary.Sub) && zb && sameAsOut(a)) return backend.alias(a);
     }
+    if (op === Binary.Add && backend.deferSums && util.arraysEqual(a.shape, b.shape)) {
+      const sum = deferredSum(addon, backend, a, b);
+      if (sum !== null) return sum;
+    }
     const av = f32(backend, a), bv = f32(backend, b);
     if (av === null || bv === null) return fallback(args);
     const size = util.sizeFromShape(bc.outShape);
@@ -440,6 +459,49 @@ function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc 
     addon.binary(op, av, bv, out, bc.shape, bc.aStrides, bc.bStrides);
     return output(backend, bc.outShape.slice(), out, compare ? 'bool' : 'float32');
   };
+}
+
+/**
+ * a + b as one deferred sum of products (see GemmSum) when one of them is such a sum and
+ * the other is too or is a plain tensor (at most one plain tensor per sum), else null.
+ * The products are computed in order, each after the first accumulating into the output
+ * (so two products of depth at most 256 round exactly as their Add would), then the plain
+ * tensor is added.
+ */
+function deferredSum(addon: NativeAddon, backend: Backend, a: TensorInfo, b: TensorInfo): TensorInfo | null {
+  const sa = backend.pendingSum(a), sb = backend.pendingSum(b);
+  const frozen = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype });
+  let sum: GemmSum;
+  if (sa !== null && sb !== null) {
+    if (sa.base !== null && sb.base !== null) return null;
+    sum = { terms: [...sa.terms, ...sb.terms], base: sa.base ?? sb.base };
+  } else if (sa !== null) {
+    if (sa.base !== null) return null;
+    sum = { terms: sa.terms, base: frozen(b) };
+  } else if (sb !== null) {
+    if (sb.base !== null) return null;
+    sum = { terms: sb.terms, base: frozen(a) };
+  } else {
+    return null;
+  }
+  const shape = a.shape.slice();
+  const held = sum.terms.flatMap((t) => [t.a, t.b]);
+  if (sum.base !== null) held.push(sum.base);
+  // float32 data is a Float32Array but for data a user wrote as a plain array
+  const values = (t: TensorInfo) => f32(backend, t) ?? Float32Array.from(backend.data.get(t.dataId).values as ArrayLike<number>);
+  backend.deferred.sums++;
+  return backend.defer(shape, held, () => {
+    const out = backend.pool.alloc(util.sizeFromShape(shape));
+    sum.terms.forEach((t, i) => {
+      addon.matmul(values(t.a), values(t.b), out, 1, t.m, t.n, t.k, t.transposeA, t.transposeB, 0, 0,
+        null, NO_ACTIVATION, 0, i > 0);
+    });
+    if (sum.base !== null) {
+      const bc = broadcast(shape, shape);
+      addon.binary(Binary.Add, out, values(sum.base), out, bc.shape, bc.aStrides, bc.bStrides);
+    }
+    return output(backend, shape, out);
+  }, true, sum);
 }
 
 function selectKernel(addon: NativeAddon): KernelFunc {
@@ -587,7 +649,7 @@ function batchNormKernel(addon: NativeAddon): KernelFunc {
 function nativeKernels(addon: NativeAddon): KernelConfig[] {
   const k = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: NATIVE_BACKEND, kernelFunc });
   return [
-    k(tf.BatchMatMul, deferrable(matmulKernel(addon, false), matmulShape)),
+    k(tf.BatchMatMul, deferrable(matmulKernel(addon, false), matmulShape, matmulTerm)),
     k(tf._FusedMatMul, matmulKernel(addon, true)),
     k(tf.Conv2D, conv2dKernel(addon, false)),
     k(tf.FusedConv2D, conv2dKernel(addon, true)),

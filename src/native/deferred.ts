@@ -32,9 +32,38 @@ export interface DeferringBackend {
   deferDepth: number;
   /** Whether `t` is known to hold only zeros (then the kernel answers at once, for free). */
   isZero(t: TensorInfo): boolean;
-  /** An output of `shape` whose values `run` computes on first read; holds `inputs` until then. */
-  defer(shape: number[], inputs: TensorInfo[], run: () => TensorInfo): TensorInfo;
+  /**
+   * An output of `shape` whose values `run` computes on first read; holds `inputs` until then.
+   * `sum`: what `run` computes, when it is a sum of products (see GemmSum).
+   */
+  defer(shape: number[], inputs: TensorInfo[], run: () => TensorInfo, counted?: boolean, sum?: GemmSum): TensorInfo;
 }
+
+/** A rank-2 product op(a) op(b) of [m x k] and [k x n] operands (op: transposed or not). */
+export interface GemmTerm {
+  a: TensorInfo;
+  b: TensorInfo;
+  transposeA: boolean;
+  transposeB: boolean;
+  m: number;
+  n: number;
+  k: number;
+}
+
+/**
+ * A deferred sum of products, plus at most one plain tensor: what TF.js's backward pass
+ * builds when a weight's gradient has several contributions (a critic's on real and on fake
+ * data, a gradient penalty's) and adds them with Add kernels. Kept deferred, it is computed
+ * as one output that each product after the first accumulates into (no Add kernels, no
+ * buffer per product). The products' inputs are frozen like any deferred call's.
+ */
+export interface GemmSum {
+  terms: GemmTerm[];
+  base: TensorInfo | null;
+}
+
+/** The product a deferred kernel call computes, when it is one (for sums), else null. */
+export type DescribeTerm = (inputs: NamedTensorInfoMap, attrs: NamedAttrMap | undefined) => GemmTerm | null;
 
 interface Args {
   inputs: NamedTensorInfoMap;
@@ -45,8 +74,11 @@ interface Args {
 /** The output shape of a kernel call when it may be deferred (float32 in and out), else null. */
 export type DeferredShape = (inputs: NamedTensorInfoMap, attrs: NamedAttrMap | undefined) => number[] | null;
 
-/** `kernel`, deferred when called inside a custom gradient's function and `shape` allows it. */
-export function deferrable(kernel: KernelFunc, shape: DeferredShape): KernelFunc {
+/**
+ * `kernel`, deferred when called inside a custom gradient's function and `shape` allows it.
+ * `describe` tells what product it computes, so that an Add of it may defer as a GemmSum.
+ */
+export function deferrable(kernel: KernelFunc, shape: DeferredShape, describe?: DescribeTerm): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args as unknown as Args;
     if (backend.deferDepth === 0) return kernel(args);
@@ -65,7 +97,9 @@ export function deferrable(kernel: KernelFunc, shape: DeferredShape): KernelFunc
       frozen[name] = { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype };
       held.push(frozen[name]);
     }
-    return backend.defer(out, held, () => kernel({ ...args, inputs: frozen }) as TensorInfo);
+    const term = describe?.(frozen, attrs) ?? null;
+    return backend.defer(out, held, () => kernel({ ...args, inputs: frozen }) as TensorInfo, true,
+      term === null ? undefined : { terms: [term], base: null });
   };
 }
 
@@ -83,6 +117,19 @@ export const matmulShape: DeferredShape = (inputs, attrs) => {
   } catch {
     return null; // let the kernel raise its own error now
   }
+};
+
+/** BatchMatMul of rank-2 operands (or a batch of one): one product. */
+export const matmulTerm: DescribeTerm = (inputs, attrs) => {
+  const a = inputs.a as TensorInfo, b = inputs.b as TensorInfo;
+  const ra = a.shape.length, rb = b.shape.length;
+  if (util.sizeFromShape(a.shape.slice(0, -2)) !== 1 || util.sizeFromShape(b.shape.slice(0, -2)) !== 1) return null;
+  const transposeA = Boolean(attrs?.transposeA), transposeB = Boolean(attrs?.transposeB);
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  return k === kb ? { a, b, transposeA, transposeB, m, n, k } : null;
 };
 
 export const backpropInputShape: DeferredShape = (_inputs, attrs) => (attrs?.inputShape as number[] | undefined)?.slice() ?? null;

@@ -177,7 +177,8 @@ void epilogue(float* y, long rows, long cols, const float* bias, int act, float 
   });
 }
 
-// matmul(a, b, out, batch, M, N, K, transA, transB, aBatchStride, bBatchStride, bias, act, alpha)
+// matmul(a, b, out, batch, M, N, K, transA, transB, aBatchStride, bBatchStride, bias, act, alpha[, accumulate])
+// accumulate: out += a * b (no bias or activation then): a sum of products written once.
 napi_value MatMul(napi_env env, napi_callback_info info) {
   Args a;
   if (!args(env, info, &a, 14)) THROW("matmul: 14 arguments");
@@ -198,11 +199,14 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   }
   const int act = (int)num(env, a.v[12]);
   const float alpha = (float)num(env, a.v[13]);
+  bool accumulate = false;
+  if (a.n > 14) napi_get_value_bool(env, a.v[14], &accumulate);
+  if (accumulate && (biasp || act >= 0)) THROW("matmul: accumulate with a bias or activation");
   if ((long)C.length < batch * M * N) THROW("matmul: output too small");
   const long rsA = ta ? 1 : K, csA = ta ? M : 1, rsB = tb ? 1 : N, csB = tb ? K : 1;
   for (long i = 0; i < batch; i++)
     gk_gemm(M, N, K, F32P(A) + i * sA, rsA, csA, F32P(B) + i * sB, rsB, csB, F32P(C) + i * M * N, N,
-            false);
+            accumulate);
   if (biasp || act >= 0) epilogue(F32P(C), batch * M, N, biasp, act, alpha);
   return nullptr;
 }

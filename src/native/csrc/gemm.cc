@@ -336,14 +336,19 @@ static bool gemm_skinny(long M, long N, long K, const float* A, long rsA, long c
     for (long k = 0; k < K; k++)
       for (long j = 0; j < N; j++) b[k * N + j] = B[k * rsB + j * csB];
     gk_parallel_ranges(M, nt, [&](long i0, long i1) {
+      // accumulating: the row's product summed apart, then added, so C + A*B rounds as an
+      // Add of the two would
+      std::vector<float> row(accumulate ? N : 0);
       for (long i = i0; i < i1; i++) {
-        float* c = C + i * ldc;
-        if (!accumulate) memset(c, 0, N * sizeof(float));
+        float* c = accumulate ? row.data() : C + i * ldc;
+        memset(c, 0, N * sizeof(float));
         for (long k = 0; k < K; k++) {
           const float a = A[i * rsA + k * csA];
           const float* bk = b.data() + k * N;
           for (long j = 0; j < N; j++) c[j] += a * bk[j];
         }
+        if (accumulate)
+          for (long j = 0; j < N; j++) C[i * ldc + j] += row[j];
       }
     });
     return true;
