@@ -267,6 +267,12 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
       setNativeIsa(isa);
       const a = rand(37 * 129), b = rand(129 * 70);
       await compare(`${isa} matMul`, [input([37, 129], a), input([129, 70], b)], (p, q) => tf.matMul(p, q));
+      // the skinny loops: dot products (n <= 4), combinations of A's columns (n <= 4, A
+      // transposed, a depth no multiple of 8), combinations of B's rows (k <= 4); lengths
+      // no vector width divides
+      await compare(`${isa} matMul n=3`, [input([50, 77], rand(50 * 77)), input([77, 3], rand(77 * 3))], (p, q) => tf.matMul(p, q));
+      await compare(`${isa} matMul n=2 ta`, [input([37, 301], rand(37 * 301)), input([37, 2], rand(74))], (p, q) => tf.matMul(p, q, true));
+      await compare(`${isa} matMul k=3`, [input([130, 3], rand(390)), input([3, 71], rand(213))], (p, q) => tf.matMul(p, q));
       const xs = [2, 9, 9, 5], fs = [3, 3, 5, 11];
       const xv = rand(size(xs)), fv = rand(size(fs));
       await compare(`${isa} conv2d`, [input(xs, xv), input(fs, fv)], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'));

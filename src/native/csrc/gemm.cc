@@ -273,23 +273,6 @@ static void gemm_thin_bt(long M, long N, long K, const float* A, long rsA, long 
 }
 
 
-// Dot products for gemm_skinny below.
-typedef float v4f __attribute__((vector_size(16)));
-typedef float v4fu __attribute__((vector_size(16), aligned(4)));
-
-static float dot(const float* a, const float* b, long n) {
-  v4f s0 = {}, s1 = {};
-  long k = 0;
-  for (; k + 8 <= n; k += 8) {
-    s0 += *(const v4fu*)(a + k) * *(const v4fu*)(b + k);
-    s1 += *(const v4fu*)(a + k + 4) * *(const v4fu*)(b + k + 4);
-  }
-  v4f s = s0 + s1;
-  float r = (s[0] + s[1]) + (s[2] + s[3]);
-  for (; k < n; k++) r += a[k] * b[k];
-  return r;
-}
-
 // Few output columns (N <= 4: a discriminator's last layer, a 2-D generator's output) or
 // a shallow depth (K <= 4: the input gradient of such a layer, a first layer fed 2-D
 // points): memory-bound, and the 32-column micro-kernel would mostly compute padding.
@@ -297,6 +280,7 @@ static const long SKINNY = 4;
 
 static bool gemm_skinny(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB,
                         long csB, float* C, long ldc, bool accumulate) {
+  const Kern& kern = *g_kern;
   const int nt = (int)std::min<long>(gk_threads(), std::max<long>(1, M * std::max(N, K) / (1 << 15)));
   if (N <= SKINNY && (csA == 1 || rsA == 1)) {
     // column j of B, contiguous
@@ -307,25 +291,23 @@ static bool gemm_skinny(long M, long N, long K, const float* A, long rsA, long c
       if (csA == 1) {  // rows of A contiguous: dot products
         for (long i = i0; i < i1; i++)
           for (long j = 0; j < N; j++) {
-            const float v = dot(A + i * rsA, b.data() + j * K, K);
+            const float v = kern.dot(A + i * rsA, b.data() + j * K, K);
             C[i * ldc + j] = accumulate ? C[i * ldc + j] + v : v;
           }
-      } else {  // columns of A contiguous: add b(k, j) times column k
+      } else {  // columns of A contiguous: column j of C is a combination of A's columns
         const long n = i1 - i0;
-        std::vector<float> acc(n * N, 0.f);
-        for (long k = 0; k < K; k++) {
-          const float* col = A + k * csA + i0;
-          for (long j = 0; j < N; j++) {
-            const float bk = b[j * K + k];
-            float* a = acc.data() + j * n;
-            for (long i = 0; i < n; i++) a[i] += col[i] * bk;
+        std::vector<float> col(n);
+        for (long j = 0; j < N; j++) {
+          // 8 columns of A at a time: a few streams, the partial column stays in L1 (all
+          // K columns at once read K lines per 16 results)
+          for (long k0 = 0; k0 < K; k0 += 8)
+            kern.lincomb(col.data(), b.data() + j * K + k0, A + i0 + k0 * csA, csA, std::min<long>(8, K - k0), n,
+                         k0 > 0);
+          for (long i = 0; i < n; i++) {
+            float* c = C + (i0 + i) * ldc + j;
+            *c = accumulate ? *c + col[i] : col[i];
           }
         }
-        for (long i = 0; i < n; i++)
-          for (long j = 0; j < N; j++) {
-            float* c = C + (i0 + i) * ldc + j;
-            *c = accumulate ? *c + acc[j * n + i] : acc[j * n + i];
-          }
       }
     });
     return true;
@@ -336,19 +318,10 @@ static bool gemm_skinny(long M, long N, long K, const float* A, long rsA, long c
     for (long k = 0; k < K; k++)
       for (long j = 0; j < N; j++) b[k * N + j] = B[k * rsB + j * csB];
     gk_parallel_ranges(M, nt, [&](long i0, long i1) {
-      // accumulating: the row's product summed apart, then added, so C + A*B rounds as an
-      // Add of the two would
-      std::vector<float> row(accumulate ? N : 0);
+      float coef[SKINNY];
       for (long i = i0; i < i1; i++) {
-        float* c = accumulate ? row.data() : C + i * ldc;
-        memset(c, 0, N * sizeof(float));
-        for (long k = 0; k < K; k++) {
-          const float a = A[i * rsA + k * csA];
-          const float* bk = b.data() + k * N;
-          for (long j = 0; j < N; j++) c[j] += a * bk[j];
-        }
-        if (accumulate)
-          for (long j = 0; j < N; j++) C[i * ldc + j] += row[j];
+        for (long k = 0; k < K; k++) coef[k] = A[i * rsA + k * csA];
+        kern.lincomb(C + i * ldc, coef, b.data(), N, K, N, accumulate);
       }
     });
     return true;

@@ -22,6 +22,9 @@ struct Kern {
                   float* w2, float* ms2, float* mg2, float* mom2, long n, float lr, float decay,
                   float momentum, float eps, int centered);
   void (*add_to)(float* d, const float* s, long n);  // d += s
+  // y[j] (+)= sum_k coef[k] * rows[k * ld + j] for j < n (see kern.inc)
+  void (*lincomb)(float* y, const float* coef, const float* rows, long ld, long K, long n, int accumulate);
+  float (*dot)(const float* a, const float* b, long n);
 };
 
 extern const Kern* const kern_avx512;  // null where not compiled
