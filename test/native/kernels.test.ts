@@ -49,10 +49,11 @@ describe('native kernels match the cpu backend', { skip: NATIVE_DISABLED ? 'GANK
       });
 
       it('matMul: thin and tall A (read in place / packed), K across blocks, partial strips', async () => {
-        // [m, k, n]: m <= 128 takes the in-place path, larger m the packed one; k crosses
-        // the 256-deep blocks (and the 2048-deep ones of the thin A·Bᵀ path); n <= 4 or k <= 4 take
-        // the skinny loops; n leaves a partial 32-column strip (or is one).
-        const cases: Array<[number, number, number]> = [[64, 784, 100], [128, 257, 33], [129, 513, 65], [1, 300, 1], [9, 256, 31], [200, 64, 784], [33, 2100, 17], [64, 700, 1], [130, 1, 65], [3, 1, 1], [256, 512, 2], [300, 2, 512], [70, 3, 4], [5, 4, 9]];
+        // [m, k, n]: m <= 128 takes the in-place path (m <= 256 for A·Bᵀ), larger m the
+        // packed one; k crosses the 256-deep blocks (and the 2048-deep ones of the thin A·Bᵀ
+        // path); n <= 4 or k <= 4 take the skinny loops; n leaves a partial 32-column strip
+        // (or is one).
+        const cases: Array<[number, number, number]> = [[64, 784, 100], [128, 257, 33], [129, 513, 65], [1, 300, 1], [9, 256, 31], [200, 64, 784], [33, 2100, 17], [64, 700, 1], [130, 1, 65], [3, 1, 1], [256, 512, 2], [300, 2, 512], [70, 3, 4], [5, 4, 9], [256, 2100, 40], [257, 300, 70]];
         for (const [m, k, n] of cases) {
           for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
             const aShape = ta ? [k, m] : [m, k], bShape = tb ? [n, k] : [k, n];

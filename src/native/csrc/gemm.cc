@@ -14,10 +14,12 @@ void gk_set_kern(const Kern* k) { g_kern = k; }
 const Kern* gk_kern() { return g_kern; }
 
 // Blocking: KC rows of B stay in cache as one micro-panel per NR columns while MC rows of
-// A (rounded to a multiple of MR at run time) stream past them. THIN_ROWS: see gk_gemm.
+// A (rounded to a multiple of MR at run time) stream past them. THIN_ROWS, THIN_BT_ROWS:
+// see gk_gemm.
 static const long KC = 256;
 static const long MC_ROWS = 96;
 static const long THIN_ROWS = 128;
+static const long THIN_BT_ROWS = 256;
 
 namespace {
 thread_local ScratchBuffer tl_packB, tl_col;
@@ -339,7 +341,10 @@ void gk_gemm(long M, long N, long K, const float* A, long rsA, long csA, const f
   }
   if ((N <= SKINNY || K <= SKINNY) && gemm_skinny(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate)) return;
   // B in place for a thin A, packed for a tall one: see gemm_tiled.
-  if (M <= THIN_ROWS && rsB == 1 && csB >= K) gemm_thin_bt(M, N, K, A, rsA, csA, B, csB, C, ldc, accumulate);
+  // A times a transposed weight: W read in place up to 256 rows of A (a WGAN-GP critic's
+  // batch: its input gradients ran 3-8% faster inside training steps than with W^T packed,
+  // taking turns call by call)
+  if (M <= THIN_BT_ROWS && rsB == 1 && csB >= K) gemm_thin_bt(M, N, K, A, rsA, csA, B, csB, C, ldc, accumulate);
   else gemm_tiled(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate, M <= THIN_ROWS);
 }
 
