@@ -7,7 +7,7 @@
  *        workload, see COUNTS: a few seconds of timed iterations each; the peer gets the
  *        same)  --cpu-iters N (default 2; TF.js's cpu backend is slow)  --cpu-all (cpu on
  *        every workload, not only mlp-mnist)  --threads N  --no-torch  --out FILE
- *        --rounds N (default 3)
+ *        --rounds N (default 5)
  * For each workload, native and the peer take turns N times (timings on this shared 2-core
  * VM drift by tens of percent within minutes: one run each, minutes apart, gave ratios from
  * 1.03x to 1.70x); the ratio reported is the median of the paired ratios. wasm and cpu run
@@ -49,7 +49,7 @@ const COUNTS: Record<WorkloadName, { warmup: number; iters: number }> = {
 const itersOf = (name: WorkloadName) => Number(flag('iters') ?? COUNTS[name].iters);
 const warmupOf = (name: WorkloadName) => Number(flag('warmup') ?? COUNTS[name].warmup);
 const cpuIters = Number(flag('cpu-iters') ?? 2);
-const rounds = Number(flag('rounds') ?? 3);
+const rounds = Number(flag('rounds') ?? 5);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive whole number, got ${flag('rounds')}`);
 const outFile = flag('out') ?? join(here, 'results.json');
 if (flag('threads')) setNativeThreads(Number(flag('threads')));
@@ -177,9 +177,11 @@ function kernelRates(): Record<string, number> {
   const r = (shape: number[]) => tf.randomUniform(shape, -1, 1);
   const out: Record<string, number> = {};
   const a = r([512, 512]), b = r([512, 512]);
-  out['gemm 512'] = gflops(2 * 512 ** 3, () => tf.matMul(a, b), 20);
+  // 200 products (about 0.3 s): 20 (26 ms) gave 123-170 GFLOP/s from one run to the next,
+  // whatever moment of the shared machine they fell in
+  out['gemm 512'] = gflops(2 * 512 ** 3, () => tf.matMul(a, b), 200);
   const a2 = r([1024, 1024]), b2 = r([1024, 1024]);
-  out['gemm 1024'] = gflops(2 * 1024 ** 3, () => tf.matMul(a2, b2), 10);
+  out['gemm 1024'] = gflops(2 * 1024 ** 3, () => tf.matMul(a2, b2), 40);
   // dcgan-cifar's second critic convolution: 64x16x16x128 -> 64x8x8x256, k4 s2. Its rates
   // count the direct method's FLOPs: Winograd (on by default) does 25/64 of those
   // multiplications, so its "effective" rate can pass the CPU's peak; "(direct)" is the
