@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { NativeAdam } from '../src/native/optimizers.js';
+import { bceWithLogits } from '../src/losses/bce.js';
 
 export const WORKLOADS = ['mlp-mnist', 'dcgan-mnist', 'dcgan-cifar', 'wgangp-toy'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
@@ -143,9 +144,9 @@ export interface Trainer {
   dispose(): void;
 }
 
+/** gankit's own loss (src/losses/bce.ts), as its trainers use it: the mean of BCE on logits. */
 function bceLogits(logits: tf.Tensor, target: 0 | 1): tf.Scalar {
-  const labels = target === 1 ? tf.onesLike(logits) : tf.zerosLike(logits);
-  return tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar;
+  return bceWithLogits(logits, target);
 }
 
 /** Builds G, D and their optimizers on the current backend. */

@@ -77,3 +77,36 @@ test('the loss with the optimal discriminator equals −log 4 + 2·JS (Goodfello
   const js = 0.5 * kl(pd, m) + 0.5 * kl(pg, m);
   close(c, -Math.log(4) + 2 * js, 'C(G)');
 });
+
+test('bceWithLogits: value, its whole gradient (σ(x) − t)/n and a gradient of that gradient, as the closed forms give', async () => {
+  const { bceWithLogits } = await import('../../src/losses/bce.js');
+  const xs = [...REAL, ...FAKE, 30, -30];
+  const n = xs.length;
+  const bce = (x: number, t: number) => t * Math.log1p(Math.exp(-x)) + (1 - t) * Math.log1p(Math.exp(x));
+  for (const t of [1, 0, 0.9]) {
+    const x = tf.tensor1d(xs);
+    close(value(bceWithLogits(x, t)), mean(xs.map((v) => bce(v, t))), `value, target ${t}`);
+    // against TF.js's own loss and its op-by-op gradient
+    const theirs = tf.grad((v: tf.Tensor) => tf.losses.sigmoidCrossEntropy(tf.fill([n], t), v))(x).dataSync();
+    const g = tf.grad((v: tf.Tensor) => bceWithLogits(v, t))(x).dataSync();
+    xs.forEach((v, i) => {
+      close(g[i], (sigmoid(v) - t) / n, `gradient ${i}, target ${t}`);
+      close(g[i], theirs[i], `gradient ${i} against tf.losses.sigmoidCrossEntropy, target ${t}`);
+    });
+    // d/dx_i of Σ_j g_j² = 2 g_i σ'(x_i) / n
+    const gg = tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.grad((u: tf.Tensor) => bceWithLogits(u, t))(v))))(x).dataSync();
+    xs.forEach((v, i) => close(gg[i], (2 * ((sigmoid(v) - t) / n) * sigmoid(v) * (1 - sigmoid(v))) / n, `second order ${i}, target ${t}`));
+    x.dispose();
+  }
+});
+
+test('bceWithLogits runs as a handful of kernels, forward and backward (TF.js\'s loss took about forty)', async () => {
+  const { bceWithLogits } = await import('../../src/losses/bce.js');
+  const x = tf.tensor1d(REAL);
+  // (tf.profile hands back the engine's one profile object: read it before the next)
+  const ours = (await tf.profile(() => tf.grad((v: tf.Tensor) => bceWithLogits(v, 1))(x))).kernels.map((k) => k.name);
+  const theirs = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.losses.sigmoidCrossEntropy(tf.onesLike(v), v))(x))).kernels.length;
+  assert.ok(ours.length <= 12, `${ours.length} kernels: ${ours.join(' ')}`);
+  assert.ok(theirs >= 3 * ours.length, `TF.js's: ${theirs}, ours: ${ours.length}`);
+  x.dispose();
+});
