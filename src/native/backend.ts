@@ -18,8 +18,8 @@ import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './ba
 import { momentsKernelConfig, patchBatchNormalizationLayer } from './batchnorm-train.js';
 import { patchDenseLayer } from './dense-train.js';
 import {
-  backpropFilterShape, backpropInputShape, deferCustomGradients, deferrable, matmulShape, matmulTerm, reduceShape,
-  type DeferringBackend, type GemmSum,
+  backpropFilterShape, backpropInputShape, deferCustomGradients, deferrable, freeze, matmulShape, matmulTerm,
+  productDims, reduceShape, type DeferringBackend, type GemmSum,
 } from './deferred.js';
 
 export const NATIVE_BACKEND = 'native';
@@ -112,7 +112,7 @@ export class NativeBackend extends MathBackendCPU implements DeferringBackend {
   alias(t: TensorInfo): TensorInfo {
     this.zeroSkips++;
     this.incRef(t.dataId);
-    return { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype };
+    return freeze(t);
   }
 
   /** `counted`: whether the call shows in `deferred` (not for lazily filled zeros). */
@@ -295,10 +295,7 @@ function matmulKernel(addon: NativeAddon, fused: boolean): KernelFunc {
     }
     const ra = a.shape.length, rb = b.shape.length;
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || act === null || ra < 2 || rb < 2) return fallback(args);
-    const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-    const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-    const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-    const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+    const { m, k, kb, n } = productDims(a, b, transposeA, transposeB);
     const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
     const batchA = util.sizeFromShape(outerA), batchB = util.sizeFromShape(outerB);
     if (k !== kb || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return fallback(args);
@@ -470,17 +467,16 @@ function binaryKernel(addon: NativeAddon, name: string, op: Binary): KernelFunc 
  */
 function deferredSum(addon: NativeAddon, backend: Backend, a: TensorInfo, b: TensorInfo): TensorInfo | null {
   const sa = backend.pendingSum(a), sb = backend.pendingSum(b);
-  const frozen = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype });
   let sum: GemmSum;
   if (sa !== null && sb !== null) {
     if (sa.base !== null && sb.base !== null) return null;
     sum = { terms: [...sa.terms, ...sb.terms], base: sa.base ?? sb.base };
   } else if (sa !== null) {
     if (sa.base !== null) return null;
-    sum = { terms: sa.terms, base: frozen(b) };
+    sum = { terms: sa.terms, base: freeze(b) };
   } else if (sb !== null) {
     if (sb.base !== null) return null;
-    sum = { terms: sb.terms, base: frozen(a) };
+    sum = { terms: sb.terms, base: freeze(a) };
   } else {
     return null;
   }

@@ -94,7 +94,7 @@ export function deferrable(kernel: KernelFunc, shape: DeferredShape, describe?: 
     const held: TensorInfo[] = [];
     for (const [name, t] of Object.entries(inputs)) {
       if (t == null) continue;
-      frozen[name] = { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype };
+      frozen[name] = freeze(t);
       held.push(frozen[name]);
     }
     const term = describe?.(frozen, attrs) ?? null;
@@ -105,13 +105,30 @@ export function deferrable(kernel: KernelFunc, shape: DeferredShape, describe?: 
 
 const { backend_util, util } = tf;
 
+/** `t` as a new TensorInfo of the same data, unaffected by later changes to `t` itself. */
+export function freeze(t: TensorInfo): TensorInfo {
+  return { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype };
+}
+
+/**
+ * The product op(a) op(b) of two operands of rank 2 or more: rows m, depth k (a's) and kb
+ * (b's, equal to k when the shapes agree), columns n.
+ */
+export function productDims(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
+  const ra = a.shape.length, rb = b.shape.length;
+  return {
+    m: transposeA ? a.shape[ra - 1] : a.shape[ra - 2],
+    k: transposeA ? a.shape[ra - 2] : a.shape[ra - 1],
+    kb: transposeB ? b.shape[rb - 1] : b.shape[rb - 2],
+    n: transposeB ? b.shape[rb - 2] : b.shape[rb - 1],
+  };
+}
+
 /** BatchMatMul: [...broadcast batch dims, m, n]. */
 export const matmulShape: DeferredShape = (inputs, attrs) => {
   const a = inputs.a as TensorInfo, b = inputs.b as TensorInfo;
-  const ra = a.shape.length, rb = b.shape.length;
-  if (ra < 2 || rb < 2) return null;
-  const m = attrs?.transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const n = attrs?.transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (a.shape.length < 2 || b.shape.length < 2) return null;
+  const { m, n } = productDims(a, b, Boolean(attrs?.transposeA), Boolean(attrs?.transposeB));
   try {
     return [...backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
   } catch {
@@ -122,13 +139,9 @@ export const matmulShape: DeferredShape = (inputs, attrs) => {
 /** BatchMatMul of rank-2 operands (or a batch of one): one product. */
 export const matmulTerm: DescribeTerm = (inputs, attrs) => {
   const a = inputs.a as TensorInfo, b = inputs.b as TensorInfo;
-  const ra = a.shape.length, rb = b.shape.length;
   if (util.sizeFromShape(a.shape.slice(0, -2)) !== 1 || util.sizeFromShape(b.shape.slice(0, -2)) !== 1) return null;
   const transposeA = Boolean(attrs?.transposeA), transposeB = Boolean(attrs?.transposeB);
-  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const { m, k, kb, n } = productDims(a, b, transposeA, transposeB);
   return k === kb ? { a, b, transposeA, transposeB, m, n, k } : null;
 };
 

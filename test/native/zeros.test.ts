@@ -44,6 +44,24 @@ async function criticGradients(backend: string, weights: Float32Array[], shapes:
   return out;
 }
 
+/**
+ * Runs `f` counting the buffers the pool hands out zero-filled (known zeros are filled only
+ * when their values are read); `fills()` gives the count so far.
+ */
+async function countingZeroFills<T>(backend: NativeBackend, f: (fills: () => number) => T | Promise<T>): Promise<T> {
+  const alloc = backend.pool.alloc.bind(backend.pool);
+  let zeroFills = 0;
+  backend.pool.alloc = (n: number, zero = false) => {
+    if (zero) zeroFills++;
+    return alloc(n, zero);
+  };
+  try {
+    return await f(() => zeroFills);
+  } finally {
+    backend.pool.alloc = alloc;
+  }
+}
+
 describe('native known zeros', { skip: NATIVE_DISABLED ? 'GANKIT_NO_NATIVE=1' : false }, () => {
   before(() => requireNative());
 
@@ -55,16 +73,11 @@ describe('native known zeros', { skip: NATIVE_DISABLED ? 'GANKIT_NO_NATIVE=1' : 
     await tf.setBackend('native');
     const backend = tf.backend() as NativeBackend;
     backend.zeroSkips = 0;
-    // count the zero-filled buffers: known zeros are filled only when read, and none is here
-    const alloc = backend.pool.alloc.bind(backend.pool);
-    let zeroFills = 0;
-    backend.pool.alloc = (n: number, zero = false) => { if (zero) zeroFills++; return alloc(n, zero); };
-    let native: Float32Array[];
-    try {
-      native = await criticGradients('native', weights, shapes, real, fake, alpha);
-    } finally {
-      backend.pool.alloc = alloc;
-    }
+    // known zeros are filled only when read, and none is here
+    const { native, zeroFills } = await countingZeroFills(backend, async (fills) => ({
+      native: await criticGradients('native', weights, shapes, real, fake, alpha),
+      zeroFills: fills(),
+    }));
     // the ReLU masks' second derivative is zero: two 64x64 layers' GEMMs (dX and dW) at least
     assert.ok(backend.zeroSkips >= 4, `only ${backend.zeroSkips} kernel calls skipped`);
     assert.equal(zeroFills, 0, 'a known-zero buffer was filled though no kernel read it');
@@ -130,25 +143,20 @@ describe('native known zeros', { skip: NATIVE_DISABLED ? 'GANKIT_NO_NATIVE=1' : 
   it('known zeros read out are zeros, filled once on the first read', async () => {
     await tf.setBackend('native');
     const backend = tf.backend() as NativeBackend;
-    const alloc = backend.pool.alloc.bind(backend.pool);
-    let zeroFills = 0;
-    backend.pool.alloc = (n: number, zero = false) => { if (zero) zeroFills++; return alloc(n, zero); };
-    try {
+    await countingZeroFills(backend, (fills) => {
       // reuse a pooled buffer of garbage, so a fill that did not happen would show
       tf.dispose(tf.fill([40, 50], 7));
       const z = tf.engine().makeTensorFromTensorInfo(backend.makeZeros([40, 50]));
-      assert.equal(zeroFills, 0, 'filled before it was read');
+      assert.equal(fills(), 0, 'filled before it was read');
       const y = tf.add(z, tf.ones([40, 50])); // a known zero as an operand: answered without reading it
-      assert.equal(zeroFills, 0, 'read by a kernel that knows it is zero');
+      assert.equal(fills(), 0, 'read by a kernel that knows it is zero');
       assert.ok((z.dataSync() as Float32Array).every((v) => v === 0), 'not zeros');
-      assert.equal(zeroFills, 1);
+      assert.equal(fills(), 1);
       assert.ok((tf.relu(z).dataSync() as Float32Array).every((v) => v === 0));
-      assert.equal(zeroFills, 1, 'filled twice');
+      assert.equal(fills(), 1, 'filled twice');
       assert.ok((y.dataSync() as Float32Array).every((v) => v === 1));
       tf.dispose([z, y]);
-    } finally {
-      backend.pool.alloc = alloc;
-    }
+    });
   });
 
   it('shortcuts give the shapes and values of the full kernels', async () => {
