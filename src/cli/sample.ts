@@ -56,8 +56,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
   const label = intFlag('label', values.label, 0);
   if (label !== undefined) {
-    const k = run.variant.numClasses;
-    if (!k) throw new UsageError(`--label needs a conditional variant (cgan, acgan, projection, infogan); this run is '${run.config.variant}'`);
+    const k = run.variant.capabilities.labels;
+    if (k === null) throw new UsageError(`--label needs a variant that generates chosen classes (cgan, acgan, projection, infogan); this run is '${run.config.variant}', which takes no labels`);
     if (label >= k) throw new UsageError(`--label ${label} is out of range: this ${run.config.variant} run has ${k} classes (0–${k - 1})`);
   }
   const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label });

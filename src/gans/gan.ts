@@ -1,13 +1,18 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { z } from 'zod';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { RunConfig } from '../train/config.js';
 import type { Dataset } from '../data/types.js';
-import { createOptimizer } from '../train/optimizers.js';
 import { buildNetworks, initializeWeights, type GanNetworks, type NetworkSpec } from '../nets/index.js';
 import { buildStabilisedNetworks } from '../nets/sn-nets.js';
-import { lossByName } from '../losses/index.js';
-import { unconditionalGan, type GanObjective } from './unconditional.js';
+import type { Regulariser } from '../losses/regularisers.js';
+import type { GanObjective } from '../losses/types.js';
+import { applyTraining, latentBatch, realBatch, trainableVariables } from './common.js';
 import { registerVariant } from './registry.js';
+import { NETWORK_STABILISERS, discriminatorFeatures, needsStabilisedNets, netOptions, pack, type StabiliserOptions } from './stabilisers.js';
+import type { Critic } from './step.js';
 import { STREAM, type GanVariant } from './types.js';
-import { needsStabilisedNets, netOptions, parseStabilisers, TTUR_OPTIMIZERS, type StabiliserOptions } from './stabilisers.js';
+import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
 
 /** Builds G and D (with the stabilisers' layers when asked), seeded. */
 function buildSeededNetworks(config: RunConfig, data: Dataset, o: StabiliserOptions): GanNetworks {
@@ -18,52 +23,91 @@ function buildSeededNetworks(config: RunConfig, data: Dataset, o: StabiliserOpti
   return networks;
 }
 
-export interface FamilyDefaults {
+/** [N, ...] → [N·m, ...], each sample m times in a row. */
+function repeatEach(x: tf.Tensor, m: number): tf.Tensor {
+  if (m === 1) return x;
+  const [n, ...shape] = x.shape;
+  return tf.reshape(tf.tile(tf.expandDims(x, 1), [1, m, ...shape.map(() => 1)]), [n * m, ...shape]);
+}
+
+/** D as the step sees it: packed inputs (PacGAN), hidden features for feature matching. */
+export function plainCritic(D: tfl.LayersModel, packing: number): Critic {
+  return {
+    judge: ([x]) => ({ score: applyTraining(D, pack(x, packing)) }),
+    features: ([x]) => discriminatorFeatures(D, pack(x, packing), true),
+    view: ([x]) => pack(x, packing),
+  };
+}
+
+export interface FamilyDefaults<S extends z.AnyZodObject> {
   /** Options the variant starts from; the config's options override them. */
   defaults?: Record<string, unknown>;
-  /** Options the variant is defined by; they override the config's. */
-  forced?: Record<string, unknown>;
-  /** Option keys the variant itself reads. */
-  extraKeys?: readonly string[];
+  /** The variant's own options, beside the stabilisers. */
+  own?: S;
   /** The variant's own objective, in place of config.loss (and its clipping or penalty). */
-  objective?: GanObjective;
-  discriminatorWeightDecay?: number;
+  objective?: (own: z.output<S>) => GanObjective;
+  /** Regularisers the variant adds to every critic step. */
+  regularisers?: (own: z.output<S>) => Regulariser[];
 }
 
 /**
- * The plain GAN with a config's stabilisers: the unconditional variant every member of
- * this family (sngan, sagan, unrolled, pacgan) builds on, differing only in options.
+ * The plain GAN of Goodfellow et al. (2014), with a config's stabilisers: the unconditional
+ * variant every member of this family (sngan, sagan, unrolled, pacgan, lsgan-qi) builds on.
+ * Per critic step: a real batch, a fake batch G(z), D judges both. Per generator step:
+ * G(z) judged by D.
  */
-export function buildStabilisedGan(config: RunConfig, data: Dataset, name = 'gan', family: FamilyDefaults = {}): GanVariant {
-  const options = { ...family.defaults, ...config.options, ...family.forced };
-  const o: StabiliserOptions = parseStabilisers({ ...config, options }, data.kind, family.extraKeys);
-  const networks = buildSeededNetworks(config, data, o);
-  let ema: { generator: ReturnType<typeof buildSeededNetworks>['generator']; decay: number } | undefined;
-  if (o.emaDecay !== undefined) {
-    const twin = buildSeededNetworks(config, data, o);
-    twin.discriminator.dispose();
-    twin.generator.setWeights(networks.generator.getWeights());
-    ema = { generator: twin.generator, decay: o.emaDecay };
-  }
-  const loss = config.loss;
-  const own = family.objective !== undefined;
-  return unconditionalGan({
-    name,
-    networks,
-    loss: family.objective ?? lossByName(loss.type, { realLabel: config.realLabel }),
-    optimizerG: createOptimizer(o.ttur ? TTUR_OPTIMIZERS.optimizerG : config.optimizerG),
-    optimizerD: createOptimizer(o.ttur ? TTUR_OPTIMIZERS.optimizerD : config.optimizerD),
-    criticSteps: config.criticSteps,
-    clipValue: !own && loss.type === 'wgan' ? loss.clipValue : undefined,
-    gradientPenaltyWeight: !own && loss.type === 'wgan-gp' ? loss.gradientPenaltyWeight : undefined,
-    discriminatorWeightDecay: family.discriminatorWeightDecay,
-    r1Gamma: o.r1Gamma,
-    featureMatching: o.featureMatching,
-    ema,
-    augment: o.diffAugment,
-    unrolledSteps: o.unrolledSteps,
-    packing: o.packing,
+export function buildStabilisedGan<S extends z.AnyZodObject>(config: RunConfig, data: Dataset, name = 'gan', family: FamilyDefaults<S> = {}): GanVariant {
+  const { own, stabilisers: o } = readVariantOptions(config, data, {
+    variant: name,
+    own: family.own,
+    networkStabilisers: NETWORK_STABILISERS,
+    featureMatching: true,
+    defaults: family.defaults,
   });
+  const { generator: G, discriminator: D, latentDim, dataShape } = buildSeededNetworks(config, data, o);
+  const optimizers = createOptimizers(config, o);
+  const critic = plainCritic(D, o.packing);
+  const generatorPlayer = [{ optimizer: optimizers.generator, variables: trainableVariables(G) }];
+  const discriminatorPlayer = [{ optimizer: optimizers.discriminator, variables: trainableVariables(D) }];
+  return composeVariant(
+    {
+      name,
+      latentDim,
+      dataShape,
+      models: { generator: G, discriminator: D },
+      optimizers,
+      discriminators: { models: [D], optimizers: [optimizers.discriminator] },
+      sampler: {
+        model: G,
+        twin: () => {
+          const twin = buildSeededNetworks(config, data, o);
+          twin.discriminator.dispose();
+          return twin.generator;
+        },
+      },
+      criticRound(ctx, sub) {
+        const { x: real } = realBatch(ctx, dataShape, sub);
+        const z = latentBatch(ctx, latentDim, sub);
+        const fake = tf.tidy(() => applyTraining(G, z));
+        return { players: discriminatorPlayer, duels: [{ critic, real: [real], fake: [fake] }], owned: [real, z, fake] };
+      },
+      generatorRound(ctx, sub, want) {
+        const z = latentBatch(ctx, latentDim, sub);
+        const real = want.matchingReal ? realBatch(ctx, dataShape, sub).x : null;
+        return {
+          players: generatorPlayer,
+          play: () => ({ duels: [{ critic, fake: [applyTraining(G, z)] }] }),
+          matchingReal: real ? [real] : undefined,
+          owned: real ? [z, real] : [z],
+        };
+      },
+      generate: (g, z) => g.apply(z, { training: false }) as tf.Tensor,
+      // One score per sample: with packing, D judges a pack of m copies of the sample.
+      discriminate: (x) => tf.tidy(() => D.apply(pack(repeatEach(x, o.packing), o.packing), { training: false }) as tf.Tensor),
+    },
+    stepSettings(config, o, { objective: family.objective?.(own), regularisers: family.regularisers?.(own) }),
+    {},
+  );
 }
 
 /** The plain GAN with any of the objectives of src/losses (minimax, non-saturating, WGAN, ...) and any stabiliser of config.options. */

@@ -5,17 +5,14 @@ import type { RunConfig } from '../train/config.js';
 import { ConfigError } from '../train/config.js';
 import type { Dataset } from '../data/types.js';
 import type { Rng } from '../train/rng.js';
-import { createOptimizer } from '../train/optimizers.js';
 import { initializeWeights } from '../nets/init.js';
 import { buildConditionalDiscriminator, buildConditionalGenerator } from '../nets/conditional.js';
-import { lossByName } from '../losses/index.js';
-import type { AdversarialLoss } from '../losses/types.js';
-import { clipWeights } from '../losses/penalties.js';
 import { checkLabels, roundRobinLabels, softmaxCrossEntropy } from '../nn/label-embedding.js';
-import { applyTraining, latentBatch, realBatch, takeScalar, trainableVariables } from './common.js';
+import { applyTraining, latentBatch, realBatch, trainableVariables } from './common.js';
+import type { Critic, CriticOutput, WeightedTerm } from './step.js';
+import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
 import { registerVariant } from './registry.js';
-import { STREAM, type GanVariant, type IterationContext, type IterationLogs } from './types.js';
-import { parseVariantOptions } from './variant-options.js';
+import { STREAM, type GanVariant, type IterationContext } from './types.js';
 
 export const InfoGanOptionsSchema = z.object({
   /** Sizes of the categorical codes, e.g. [10] for MNIST's digit code; default [classes of the data, else 10]. */
@@ -95,8 +92,6 @@ export function infoLoss(layout: CodeLayout, q: tf.Tensor, c: tf.Tensor): { cate
 
 export interface InfoGanVariant extends GanVariant {
   readonly codes: CodeLayout;
-  /** Values of the first categorical code (what `--label` picks); 0 when there is none. */
-  readonly numClasses: number;
   /** G(z, c) for chosen codes (latentDim is the noise z alone, without the codes). */
   generateWithCodes(z: tf.Tensor2D, codes: CodeValues): tf.Tensor;
   /** Q's outputs on x: categorical code logits, then continuous code means. */
@@ -104,170 +99,112 @@ export interface InfoGanVariant extends GanVariant {
 }
 
 export function isInfoGan(v: GanVariant): v is InfoGanVariant {
-  return typeof (v as Partial<InfoGanVariant>).generateWithCodes === 'function';
-}
-
-export interface InfoGanParts {
-  generator: tfl.LayersModel;
-  /** Outputs [score, q]: the adversarial score and Q's head, on one shared body. */
-  discriminator: tfl.LayersModel;
-  latentDim: number;
-  dataShape: readonly number[];
-  codes: CodeLayout;
-  loss: AdversarialLoss;
-  optimizerG: tf.Optimizer;
-  optimizerD: tf.Optimizer;
-  criticSteps: number;
-  infoWeight: number;
-  continuousInfoWeight: number;
-  clipValue?: number;
+  return v.capabilities.codes;
 }
 
 /**
  * InfoGAN (Chen et al. 2016): G(z, c) with structured codes c, and a head Q(c | x) on D's
  * body. Besides the adversarial game, G and Q both minimise λ·L_I, the variational bound
  * on −I(c; G(z, c)), so each code value must stay recognisable in what G draws from it.
+ * Per critic step: real x, fakes G(z, c); D's loss + λ·L_I(Q(G(z, c)), c). Per generator
+ * step: G's loss + λ·L_I on fresh codes.
  */
-export function infoGan(p: InfoGanParts): InfoGanVariant {
-  const { generator: G, discriminator: D, latentDim, dataShape, codes, loss } = p;
-  const gVars = trainableVariables(G);
-  const dVars = trainableVariables(D);
+export function buildInfoGan(config: RunConfig, data: Dataset): InfoGanVariant {
+  const { own, stabilisers } = readVariantOptions(config, data, { variant: 'infogan', own: InfoGanOptionsSchema });
+  const codes: CodeLayout = { categorical: own.categoricalCodes ?? [data.numClasses ?? 10], continuous: own.continuousCodes };
+  const width = codeWidth(codes);
+  if (width === 0) throw new ConfigError('infogan needs at least one code: set options.categoricalCodes or options.continuousCodes');
+  const latentDim = config.latentDim;
+  const dataShape = data.shape;
+  const buildG = () => buildConditionalGenerator({ model: config.model, dataShape, latentDim, conditionDim: width, hidden: config.hidden });
+  const G = buildG();
+  const D = buildConditionalDiscriminator({ model: config.model, dataShape, hidden: config.hidden, heads: [{ name: 'q', units: width }] });
+  initializeWeights(G, config.seed, STREAM.init);
+  initializeWeights(D, config.seed, STREAM.init + 1);
+  const optimizers = createOptimizers(config, stabilisers);
+  const gPlayer = [{ optimizer: optimizers.generator, variables: trainableVariables(G) }];
+  const dPlayer = [{ optimizer: optimizers.discriminator, variables: trainableVariables(D) }];
 
-  function scoreAndQ(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    return D.apply(x, { training: true }) as [tf.Tensor, tf.Tensor];
+  const critic: Critic = {
+    judge([x]) {
+      const [score, q] = D.apply(x, { training: true }) as [tf.Tensor, tf.Tensor];
+      return { score, heads: { q } };
+    },
+  };
+  /** λ·L_I for Q's reading of G(z, c); logged as its categorical part, as before. */
+  function infoTerms(out: CriticOutput, c: tf.Tensor): Record<string, WeightedTerm> {
+    const parts = infoLoss(codes, out.heads!.q, c);
+    return { info_loss: { value: parts.categorical, weight: own.infoWeight }, info_continuous_loss: { value: parts.continuous, weight: own.continuousInfoWeight } };
   }
+  const drawCodes = (ctx: IterationContext, sub: number) => codeTensor(codes, sampleCodes(codes, ctx.batchSize, ctx.rng(STREAM.codes, sub)), ctx.batchSize);
 
-  /** λ·L_I for Q's reading of G(z, c), and the categorical part for the logs. */
-  function weightedInfo(q: tf.Tensor, c: tf.Tensor): { total: tf.Scalar; categorical: tf.Scalar } {
-    const parts = infoLoss(codes, q, c);
-    const total = tf.add(tf.mul(parts.categorical, p.infoWeight), tf.mul(parts.continuous, p.continuousInfoWeight)) as tf.Scalar;
-    return { total, categorical: parts.categorical };
-  }
-
-  function drawCodes(ctx: IterationContext, subStep: number): tf.Tensor2D {
-    return codeTensor(codes, sampleCodes(codes, ctx.batchSize, ctx.rng(STREAM.codes, subStep)), ctx.batchSize);
-  }
-
-  function discriminatorStep(ctx: IterationContext, k: number): IterationLogs {
-    const { x: real } = realBatch(ctx, dataShape, k);
-    const z = latentBatch(ctx, latentDim, k);
-    const c = drawCodes(ctx, k);
-    const fake = tf.tidy(() => applyTraining(G, [z, c]));
-    let info: tf.Scalar | null = null;
-    const cost = p.optimizerD.minimize(
-      () => {
-        const [realScore] = scoreAndQ(real);
-        const [fakeScore, q] = scoreAndQ(fake);
-        const mi = weightedInfo(q, c);
-        info = tf.keep(mi.categorical);
-        return tf.add(loss.discriminator(realScore, fakeScore), mi.total) as tf.Scalar;
-      },
-      true,
-      dVars,
-    );
-    if (p.clipValue !== undefined) clipWeights(dVars, p.clipValue);
-    const logs: IterationLogs = { d_loss: takeScalar(cost as tf.Scalar) };
-    if (info) logs.info_loss = takeScalar(info);
-    tf.dispose([real, z, c, fake]);
-    return logs;
-  }
-
-  function generatorStep(ctx: IterationContext): IterationLogs {
-    const k = p.criticSteps;
-    const z = latentBatch(ctx, latentDim, k);
-    const c = drawCodes(ctx, k);
-    const cost = p.optimizerG.minimize(
-      () => {
-        const [fakeScore, q] = scoreAndQ(applyTraining(G, [z, c]));
-        return tf.add(loss.generator(fakeScore), weightedInfo(q, c).total) as tf.Scalar;
-      },
-      true,
-      gVars,
-    );
-    tf.dispose([z, c]);
-    return { g_loss: takeScalar(cost as tf.Scalar) };
-  }
-
-  function generateWithCodes(z: tf.Tensor2D, values: CodeValues): tf.Tensor {
+  function generateWithCodes(z: tf.Tensor2D, values: CodeValues, g: tfl.LayersModel = sampler()): tf.Tensor {
     const c = codeTensor(codes, values, z.shape[0]);
-    const out = G.apply([z, c], { training: false }) as tf.Tensor;
+    const out = g.apply([z, c], { training: false }) as tf.Tensor;
     c.dispose();
     return out;
   }
+  const sampler = () => variant.samplingGenerator();
 
-  return {
-    name: 'infogan',
-    latentDim,
-    dataShape,
-    codes,
-    numClasses: codes.categorical[0] ?? 0,
-    models: () => ({ generator: G, discriminator: D }),
-    optimizers: () => ({ generator: p.optimizerG, discriminator: p.optimizerD }),
-    trainIteration(ctx) {
-      let logs: IterationLogs = {};
-      for (let k = 0; k < p.criticSteps; k++) logs = { ...logs, ...discriminatorStep(ctx, k) };
-      return { ...logs, ...generatorStep(ctx) };
+  const variant: InfoGanVariant = composeVariant<Pick<InfoGanVariant, 'codes' | 'generateWithCodes' | 'inferCodes'>>(
+    {
+      name: 'infogan',
+      latentDim,
+      dataShape,
+      capabilities: { labels: codes.categorical.length > 0 ? codes.categorical[0] : null, codes: true },
+      models: { generator: G, discriminator: D },
+      optimizers,
+      discriminators: { models: [D], optimizers: [optimizers.discriminator] },
+      sampler: { model: G, twin: buildG },
+      criticRound(ctx, sub) {
+        const { x: real } = realBatch(ctx, dataShape, sub);
+        const z = latentBatch(ctx, latentDim, sub);
+        const c = drawCodes(ctx, sub);
+        const fake = tf.tidy(() => applyTraining(G, [z, c]));
+        return { players: dPlayer, duels: [{ critic, real: [real], fake: [fake] }], terms: ([o]) => infoTerms(o.fake, c), owned: [real, z, c, fake] };
+      },
+      generatorRound(ctx, sub) {
+        const z = latentBatch(ctx, latentDim, sub);
+        const c = drawCodes(ctx, sub);
+        return {
+          players: gPlayer,
+          play: () => ({ duels: [{ critic, fake: [applyTraining(G, [z, c])] }], terms: ([out]) => infoTerms(out, c) }),
+          owned: [z, c],
+        };
+      },
+      /**
+       * Labels set the first categorical code (so `sample --label K` draws code value K); the
+       * other categorical codes go round-robin and the continuous codes sit at 0. Labels past
+       * the code's size wrap around, so a grid drawn with the data's classes still works when
+       * the code has another size.
+       */
+      generate(g, z, labels) {
+        const n = z.shape[0];
+        if (labels && labels.shape[0] !== n) throw new ConfigError(`got ${labels.shape[0]} labels for ${n} latent vectors; pass one label per sample`);
+        if (labels && codes.categorical.length === 0) throw new ConfigError('this InfoGAN has no categorical code for --label to set; train it with options.categoricalCodes');
+        const categorical = codes.categorical.map((size, j) =>
+          j === 0 && labels ? Int32Array.from(labels.dataSync(), (y) => ((y % size) + size) % size) : roundRobinLabels(n, size),
+        );
+        return generateWithCodes(z, { categorical, continuous: new Float32Array(n * codes.continuous) }, g);
+      },
+      discriminate(x) {
+        const [score, q] = D.apply(x, { training: false }) as tf.Tensor[];
+        q.dispose();
+        return score;
+      },
     },
-    /**
-     * Labels set the first categorical code (so `sample --label K` draws code value K); the
-     * other categorical codes go round-robin and the continuous codes sit at 0. Labels past
-     * the code's size wrap around, so a grid drawn with the data's classes still works when
-     * the code has another size.
-     */
-    generate(z, labels) {
-      const n = z.shape[0];
-      if (labels && labels.shape[0] !== n) throw new ConfigError(`got ${labels.shape[0]} labels for ${n} latent vectors; pass one label per sample`);
-      if (labels && codes.categorical.length === 0) throw new ConfigError('this InfoGAN has no categorical code for --label to set; train it with options.categoricalCodes');
-      const categorical = codes.categorical.map((size, j) =>
-        j === 0 && labels ? Int32Array.from(labels.dataSync(), (y) => ((y % size) + size) % size) : roundRobinLabels(n, size),
-      );
-      return generateWithCodes(z, { categorical, continuous: new Float32Array(n * codes.continuous) });
+    stepSettings(config, stabilisers),
+    {
+      codes,
+      generateWithCodes: (z: tf.Tensor2D, values: CodeValues) => generateWithCodes(z, values),
+      inferCodes(x: tf.Tensor) {
+        const [score, q] = D.apply(x, { training: false }) as tf.Tensor[];
+        score.dispose();
+        return q;
+      },
     },
-    generateWithCodes,
-    inferCodes(x) {
-      const [score, q] = D.apply(x, { training: false }) as tf.Tensor[];
-      score.dispose();
-      return q;
-    },
-    samplingGenerator: () => G,
-    discriminate(x) {
-      const [score, q] = D.apply(x, { training: false }) as tf.Tensor[];
-      q.dispose();
-      return score;
-    },
-    dispose() {
-      G.dispose();
-      D.dispose();
-      p.optimizerG.dispose();
-      p.optimizerD.dispose();
-    },
-  };
-}
-
-export function buildInfoGan(config: RunConfig, data: Dataset): InfoGanVariant {
-  const options = parseVariantOptions(InfoGanOptionsSchema, config.options, 'infogan');
-  const codes: CodeLayout = { categorical: options.categoricalCodes ?? [data.numClasses ?? 10], continuous: options.continuousCodes };
-  const width = codeWidth(codes);
-  if (width === 0) throw new ConfigError('infogan needs at least one code: set options.categoricalCodes or options.continuousCodes');
-  if (config.loss.type === 'wgan-gp') throw new ConfigError('infogan does not implement the gradient penalty; use --loss non-saturating, hinge, least-squares or wgan');
-  const generator = buildConditionalGenerator({ model: config.model, dataShape: data.shape, latentDim: config.latentDim, conditionDim: width, hidden: config.hidden });
-  const discriminator = buildConditionalDiscriminator({ model: config.model, dataShape: data.shape, hidden: config.hidden, heads: [{ name: 'q', units: width }] });
-  initializeWeights(generator, config.seed, STREAM.init);
-  initializeWeights(discriminator, config.seed, STREAM.init + 1);
-  return infoGan({
-    generator,
-    discriminator,
-    latentDim: config.latentDim,
-    dataShape: data.shape,
-    codes,
-    loss: lossByName(config.loss.type, { realLabel: config.realLabel }),
-    optimizerG: createOptimizer(config.optimizerG),
-    optimizerD: createOptimizer(config.optimizerD),
-    criticSteps: config.criticSteps,
-    infoWeight: options.infoWeight,
-    continuousInfoWeight: options.continuousInfoWeight,
-    clipValue: config.loss.type === 'wgan' ? config.loss.clipValue : undefined,
-  });
+  );
+  return variant;
 }
 
 registerVariant('infogan', buildInfoGan, 'Chen et al. 2016: categorical and continuous codes, mutual information through a Q head on D');

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { RunConfig } from '../train/config.js';
 import type { Dataset } from '../data/types.js';
 import { lossSensitiveCritic, lossSensitiveGenerator, margin, MARGINS } from '../losses/loss-sensitive.js';
+import { weightDecayRegulariser } from '../losses/regularisers.js';
+import type { GanObjective } from '../losses/types.js';
 import { buildStabilisedGan } from './gan.js';
 import { registerVariant } from './registry.js';
 import type { GanVariant } from './types.js';
-import type { GanObjective } from './unconditional.js';
-import { parseVariantOptions } from './variant-options.js';
 
 /** Options of the Loss-Sensitive GAN (Qi 2017); the stabilisers of ./stabilisers.ts compose with it. */
 export const LossSensitiveOptionsSchema = z.object({
@@ -19,7 +19,6 @@ export const LossSensitiveOptionsSchema = z.object({
   weightDecay: z.number().nonnegative().default(5e-5),
 });
 export type LossSensitiveOptions = z.output<typeof LossSensitiveOptionsSchema>;
-const OWN_KEYS = Object.keys(LossSensitiveOptionsSchema.shape);
 
 /** The objective as a GanObjective: D's output is L_θ's logit, real and fake paired in batch order. */
 export function lossSensitiveObjective(o: LossSensitiveOptions): GanObjective {
@@ -39,11 +38,10 @@ export function lossSensitiveObjective(o: LossSensitiveOptions): GanObjective {
  * objective is the variant's); 'least-squares' is the other LSGAN (Mao et al.).
  */
 export function buildLossSensitiveGan(config: RunConfig, data: Dataset): GanVariant {
-  const own = parseVariantOptions(LossSensitiveOptionsSchema, config.options, 'lsgan-qi');
-  const stabiliserOptions = Object.fromEntries(Object.entries(config.options).filter(([k]) => !OWN_KEYS.includes(k)));
-  return buildStabilisedGan({ ...config, options: stabiliserOptions }, data, 'lsgan-qi', {
-    objective: lossSensitiveObjective(own),
-    discriminatorWeightDecay: own.weightDecay,
+  return buildStabilisedGan(config, data, 'lsgan-qi', {
+    own: LossSensitiveOptionsSchema,
+    objective: lossSensitiveObjective,
+    regularisers: (own) => (own.weightDecay > 0 ? [weightDecayRegulariser(own.weightDecay)] : []),
   });
 }
 

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import type { Dataset } from '../data/types.js';
 import { ConfigError, type RunConfig } from '../train/config.js';
-import { createOptimizer } from '../train/optimizers.js';
-import { lossByName } from '../losses/index.js';
-import { gradientPenalty } from '../losses/penalties.js';
+import { driftRegulariser } from '../losses/regularisers.js';
 import { buildProgressive, initializeProgressive, PROGRESSIVE_RESOLUTIONS, rescale, upscale2x, downscale2x } from '../nets/progressive.js';
-import { latentBatch, realBatch, takeScalar } from './common.js';
+import { latentBatch, realBatch } from './common.js';
+import type { Critic } from './step.js';
+import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
 import { registerVariant } from './registry.js';
-import { STREAM, type GanVariant, type IterationLogs } from './types.js';
+import { STREAM, type GanVariant } from './types.js';
 
 const FULL = PROGRESSIVE_RESOLUTIONS[PROGRESSIVE_RESOLUTIONS.length - 1];
 
@@ -90,19 +89,6 @@ export function scheduleLength(phases: readonly GrowthPhase[]): number {
 }
 
 /**
- * Applies gradients for a fixed list of variables, filling zeros for any the loss did not
- * reach (a faded-out path at α = 1): TF.js's Adam keys its moments by position in the list,
- * so the list must be the same at every step of a phase.
- */
-function minimizeOver(optimizer: tf.Optimizer, loss: () => tf.Scalar, vars: tf.Variable[]): number {
-  const { value, grads } = tf.variableGrads(loss, vars);
-  const named = vars.map((v) => ({ name: v.name, tensor: grads[v.name] ?? tf.zerosLike(v) }));
-  optimizer.applyGradients(named);
-  tf.dispose(named.map((g) => g.tensor));
-  return takeScalar(value);
-}
-
-/**
  * Progressive growing of GANs (Karras et al. 2018): G and D start at 4×4 and grow by
  * doubling to 32×32; each new block fades in linearly while the old path fades out, the
  * real images being blended the same way. Pixel norm in G, minibatch stddev and
@@ -112,12 +98,7 @@ function minimizeOver(optimizer: tf.Optimizer, loss: () => tf.Scalar, vars: tf.V
  * grows (as in the authors' code).
  */
 export function buildProgressiveGan(config: RunConfig, data: Dataset): GanVariant {
-  const parsed = ProgressiveOptionsSchema.safeParse(config.options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`invalid options.${issue.path.join('.')}: ${issue.message}`);
-  }
-  const opts = parsed.data;
+  const { own: opts, stabilisers } = readVariantOptions(config, data, { variant: 'progressive', own: ProgressiveOptionsSchema, ema: false });
   validatePhases(opts.phases);
   const dataShape = [...data.shape];
   if (data.kind !== 'images' || dataShape.length !== 3) throw new ConfigError(`progressive needs image data; '${data.name}' has samples of shape [${dataShape}]`);
@@ -130,15 +111,11 @@ export function buildProgressiveGan(config: RunConfig, data: Dataset): GanVarian
   const net = buildProgressive({ latentDim: config.latentDim, imageChannels: channels, channels: opts.channels, minibatchGroupSize: opts.minibatchGroupSize });
   initializeProgressive(net.generator, config.seed, STREAM.init);
   initializeProgressive(net.discriminator, config.seed, STREAM.init + 1);
-  const levels = PROGRESSIVE_RESOLUTIONS.length;
-  const optimizersG = PROGRESSIVE_RESOLUTIONS.map(() => createOptimizer(config.optimizerG));
-  const optimizersD = PROGRESSIVE_RESOLUTIONS.map(() => createOptimizer(config.optimizerD));
-  const gVars = Array.from({ length: levels }, (_, l) => net.generatorVariables(l));
-  const dVars = Array.from({ length: levels }, (_, l) => net.discriminatorVariables(l));
-  const loss = lossByName(config.loss.type, { realLabel: config.realLabel });
+  // Each resolution has its own optimizers, so their state starts fresh when the network grows.
+  const pairs = PROGRESSIVE_RESOLUTIONS.map(() => createOptimizers(config, stabilisers));
+  const gPlayers = pairs.map((p, level) => [{ optimizer: p.generator, variables: net.generatorVariables(level) }]);
+  const dPlayers = pairs.map((p, level) => [{ optimizer: p.discriminator, variables: net.discriminatorVariables(level) }]);
   const isWasserstein = config.loss.type === 'wgan' || config.loss.type === 'wgan-gp';
-  const gradientPenaltyWeight = config.loss.type === 'wgan-gp' ? config.loss.gradientPenaltyWeight : 0;
-  if (config.loss.type === 'wgan') throw new ConfigError("progressive does not clip weights; use --loss wgan-gp (Karras et al.'s choice) or another loss");
 
   /** Data-space images → the padded full-size canvas. */
   const toCanvas = (x: tf.Tensor) => (pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]], -1) : x);
@@ -156,68 +133,54 @@ export function buildProgressiveGan(config: RunConfig, data: Dataset): GanVarian
       return pad > 0 ? tf.slice(full, [0, pad, pad, 0], [-1, height, width, -1]) : full;
     });
   const current = () => growthAt(net.clock.step, opts.phases);
+  const criticAt = ({ level, alpha }: GrowthState): Critic => ({ judge: ([x]) => ({ score: net.discriminate(x, level, alpha) }) });
 
-  return {
-    name: 'progressive',
-    latentDim: config.latentDim,
-    dataShape,
-    models: () => ({ generator: net.generator, discriminator: net.discriminator }),
-    optimizers: () =>
-      Object.fromEntries(
+  return composeVariant(
+    {
+      name: 'progressive',
+      latentDim: config.latentDim,
+      dataShape,
+      models: { generator: net.generator, discriminator: net.discriminator },
+      optimizers: Object.fromEntries(
         PROGRESSIVE_RESOLUTIONS.flatMap((r, l) => [
-          [`generator_${r}x${r}`, optimizersG[l]],
-          [`discriminator_${r}x${r}`, optimizersD[l]],
+          [`generator_${r}x${r}`, pairs[l].generator],
+          [`discriminator_${r}x${r}`, pairs[l].discriminator],
         ]),
       ),
-    trainIteration(ctx) {
-      const { level, alpha, resolution } = growthAt(ctx.step, opts.phases);
-      net.clock.step = ctx.step;
-      const critic = (x: tf.Tensor) => net.discriminate(x, level, alpha);
-      const logs: IterationLogs = {};
-      for (let k = 0; k < config.criticSteps; k++) {
-        const { x } = realBatch(ctx, dataShape, k);
-        const real = realAt(x, level, alpha);
-        const zD = latentBatch(ctx, config.latentDim, k);
-        const fake = net.generate(zD, level, alpha);
-        let penalty: tf.Scalar | null = null;
-        logs.d_loss = minimizeOver(
-          optimizersD[level],
-          () => {
-            const realOut = critic(real);
-            let cost = loss.discriminator(realOut, critic(fake));
-            if (gradientPenaltyWeight > 0) {
-              const eps = tf.tensor1d(ctx.rng(STREAM.penalty, k).uniforms(ctx.batchSize));
-              penalty = tf.keep(gradientPenalty(critic, real, fake, eps));
-              cost = tf.add(cost, tf.mul(penalty, gradientPenaltyWeight));
-            }
-            if (isWasserstein && opts.driftWeight > 0) cost = tf.add(cost, tf.mul(tf.mean(tf.square(realOut)), opts.driftWeight));
-            return cost;
-          },
-          dVars[level],
-        );
-        if (penalty) logs.gradient_penalty = takeScalar(penalty);
-        tf.dispose([x, real, zD, fake]);
-      }
-      const zG = latentBatch(ctx, config.latentDim, config.criticSteps);
-      logs.g_loss = minimizeOver(optimizersG[level], () => loss.generator(critic(net.generate(zG, level, alpha))), gVars[level]);
-      zG.dispose();
-      return { ...logs, resolution, alpha };
+      discriminators: { models: [net.discriminator], optimizers: pairs.map((p) => p.discriminator) },
+      sampler: { model: net.generator },
+      beforeIteration: (ctx) => {
+        net.clock.step = ctx.step;
+      },
+      criticRound(ctx, sub) {
+        const at = growthAt(ctx.step, opts.phases);
+        const { x } = realBatch(ctx, dataShape, sub);
+        const real = realAt(x, at.level, at.alpha);
+        const z = latentBatch(ctx, config.latentDim, sub);
+        const fake = net.generate(z, at.level, at.alpha);
+        return { players: dPlayers[at.level], duels: [{ critic: criticAt(at), real: [real], fake: [fake] }], owned: [x, real, z, fake] };
+      },
+      generatorRound(ctx, sub) {
+        const at = growthAt(ctx.step, opts.phases);
+        const z = latentBatch(ctx, config.latentDim, sub);
+        return { players: gPlayers[at.level], play: () => ({ duels: [{ critic: criticAt(at), fake: [net.generate(z, at.level, at.alpha)] }] }), owned: [z] };
+      },
+      afterIteration: (ctx) => {
+        const { resolution, alpha } = growthAt(ctx.step, opts.phases);
+        return { resolution, alpha };
+      },
+      generate(_g, zIn) {
+        const { level, alpha } = current();
+        return tf.tidy(() => toData(net.generate(zIn, level, alpha)));
+      },
+      discriminate(x) {
+        const { level, alpha } = current();
+        return tf.tidy(() => net.discriminate(realAt(x, level, 1), level, alpha));
+      },
     },
-    generate(zIn) {
-      const { level, alpha } = current();
-      return tf.tidy(() => toData(net.generate(zIn, level, alpha)));
-    },
-    samplingGenerator: (): tfl.LayersModel => net.generator,
-    discriminate(x) {
-      const { level, alpha } = current();
-      return tf.tidy(() => net.discriminate(realAt(x, level, 1), level, alpha));
-    },
-    dispose() {
-      net.generator.dispose();
-      net.discriminator.dispose();
-      [...optimizersG, ...optimizersD].forEach((o) => o.dispose());
-    },
-  };
+    stepSettings(config, stabilisers, { regularisers: isWasserstein && opts.driftWeight > 0 ? [driftRegulariser(opts.driftWeight)] : [] }),
+    {},
+  );
 }
 
 registerVariant('progressive', buildProgressiveGan, 'Karras et al. 2018: grows 4→8→16→32 with fade-in, pixel norm, minibatch stddev, equalised lr (schedule in options.phases)');

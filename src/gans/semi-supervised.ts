@@ -1,22 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import type { RunConfig } from '../train/config.js';
 import { ConfigError } from '../train/config.js';
 import type { Dataset } from '../data/types.js';
 import { sampleElementCount } from '../data/types.js';
-import { Rng } from '../train/rng.js';
-import { createOptimizer } from '../train/optimizers.js';
+import { runRng } from '../core/streams.js';
 import { initializeWeights } from '../nets/init.js';
 import { buildConditionalDiscriminator, buildConditionalGenerator } from '../nets/conditional.js';
-import { lossByName } from '../losses/index.js';
-import type { AdversarialLoss } from '../losses/types.js';
+import { objectiveFor } from '../losses/objectives.js';
 import { accuracy, oneHotLabels, softmaxCrossEntropy } from '../nn/label-embedding.js';
 import { seedNoise } from '../nn/seeded-noise.js';
-import { applyTraining, latentBatch, realBatch, takeScalar, trainableVariables } from './common.js';
+import { applyTraining, latentBatch, realBatch, trainableVariables } from './common.js';
+import type { Critic } from './step.js';
+import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
 import { registerVariant } from './registry.js';
 import { STREAM, type GanVariant, type IterationContext, type IterationLogs } from './types.js';
-import { parseVariantOptions, requireClasses } from './variant-options.js';
+import { requireClasses } from './variant-options.js';
 
 export const SemiSupervisedOptionsSchema = z.object({
   /** How many labelled samples the classifier may see (balanced over classes); the rest are unlabelled. */
@@ -36,10 +35,6 @@ export const SemiSupervisedOptionsSchema = z.object({
 });
 export type SemiSupervisedOptions = z.output<typeof SemiSupervisedOptionsSchema>;
 
-/** The randomness stream the labelled subset is drawn from (once, from the run seed). */
-const LABELLED_STREAM = 200;
-const ACCURACY_STREAM = 201;
-const NOISE_STREAM = 202;
 
 /** A fixed labelled subset: row-major samples and their labels. */
 export interface LabelledSet {
@@ -57,7 +52,7 @@ export function drawLabelledSet(data: Dataset, count: number, numClasses: number
   const quota = Array.from({ length: numClasses }, (_, k) => Math.floor(count / numClasses) + (k < count % numClasses ? 1 : 0));
   const x = new Float32Array(count * per);
   const labels = new Int32Array(count);
-  const rng = Rng.derive(seed, 0, LABELLED_STREAM);
+  const rng = runRng(seed, STREAM.labelledSubset);
   let filled = 0;
   for (let attempt = 0; attempt < 100 && filled < count; attempt++) {
     const batch = data.sample(Math.max(256, 4 * count), rng);
@@ -76,46 +71,53 @@ export function drawLabelledSet(data: Dataset, count: number, numClasses: number
 
 /** A variant whose discriminator is also a classifier. */
 export interface ClassifierVariant extends GanVariant {
-  readonly numClasses: number;
   /** Class logits [n, K] for a batch of samples in model space. */
   classify(x: tf.Tensor): tf.Tensor2D;
 }
 
 export function hasClassifier(v: GanVariant): v is ClassifierVariant {
-  return typeof (v as Partial<ClassifierVariant>).classify === 'function';
-}
-
-export interface SemiSupervisedParts {
-  generator: tfl.LayersModel;
-  /** Outputs [class logits (K), body features φ(x)]. */
-  discriminator: tfl.LayersModel;
-  latentDim: number;
-  dataShape: readonly number[];
-  numClasses: number;
-  labelledSet: LabelledSet;
-  labelledBatchSize: number;
-  /** A probabilistic loss: D(x) = Z(x) / (Z(x) + 1) is a probability. */
-  loss: AdversarialLoss;
-  optimizerG: tf.Optimizer;
-  optimizerD: tf.Optimizer;
-  unsupervisedWeight: number;
-  generatorObjective: 'feature-matching' | 'adversarial';
-  accuracyEvery: number;
-  accuracySamples: number;
+  return v.capabilities.classify;
 }
 
 /**
  * The semi-supervised GAN of Salimans et al. (2016, §5; also Odena 2016): D is a K-class
  * classifier whose K+1-th class, "generated", has its logit fixed at 0. Then
  * D(x) = Z(x) / (Z(x) + 1) with Z = Σₖ exp lₖ(x), so logsumexp(l) is the logit of "real".
- * D minimises cross-entropy on the few labelled samples plus the real-vs-generated loss on
- * unlabelled and generated ones; G matches D's mean features on real data.
+ * Per critic step: cross-entropy on a few labelled samples plus the real-vs-generated loss
+ * on unlabelled and generated ones. Per generator step: G matches D's mean features on real
+ * data (feature matching, on by default) or plays the adversarial loss.
  */
-export function semiSupervisedGan(p: SemiSupervisedParts): ClassifierVariant {
-  const { generator: G, discriminator: D, latentDim, dataShape, numClasses, labelledSet, loss } = p;
-  const gVars = trainableVariables(G);
-  const dVars = trainableVariables(D);
+export function buildSemiSupervisedGan(config: RunConfig, data: Dataset): ClassifierVariant {
+  const own = readVariantOptions(config, data, { variant: 'ssgan', own: SemiSupervisedOptionsSchema, featureMatching: true });
+  const options = own.own;
+  const numClasses = requireClasses(data, 'ssgan');
+  if (objectiveFor(config.loss).loss.probability === null) {
+    throw new ConfigError(`ssgan reads D(x) = Z/(Z+1) as a probability, so it needs --loss non-saturating or minimax (got ${config.loss.type})`);
+  }
+  if (options.labelled < numClasses) throw new ConfigError(`options.labelled = ${options.labelled} leaves some of the ${numClasses} classes without a label; use at least ${numClasses}`);
+  const latentDim = config.latentDim;
+  const dataShape = data.shape;
   const per = sampleElementCount(dataShape);
+  const buildG = () => buildConditionalGenerator({ model: config.model, dataShape, latentDim, conditionDim: 0, hidden: config.hidden });
+  const G = buildG();
+  const D = buildConditionalDiscriminator({
+    model: config.model,
+    dataShape,
+    hidden: config.hidden,
+    adversarial: false,
+    heads: [{ name: 'class_logits', units: numClasses }],
+    featuresOutput: true,
+    gaussianNoise: { input: options.inputNoise, hidden: options.hiddenNoise },
+  });
+  initializeWeights(G, config.seed, STREAM.init);
+  initializeWeights(D, config.seed, STREAM.init + 1);
+  const labelledSet = drawLabelledSet(data, options.labelled, numClasses, config.seed);
+  const labelledBatchSize = Math.min(options.labelledBatchSize ?? config.batchSize, options.labelled);
+  const stabilisers = { ...own.stabilisers, featureMatching: own.stabilisers.featureMatching || options.generatorObjective === 'feature-matching' };
+  const optimizers = createOptimizers(config, stabilisers);
+  const gPlayer = [{ optimizer: optimizers.generator, variables: trainableVariables(G) }];
+  const dPlayer = [{ optimizer: optimizers.discriminator, variables: trainableVariables(D) }];
+  const unsupervised = options.unsupervisedWeight > 0;
 
   function classifierOutputs(x: tf.Tensor, training: boolean): { logits: tf.Tensor; features: tf.Tensor } {
     const [logits, features] = D.apply(x, { training }) as tf.Tensor[];
@@ -123,10 +125,14 @@ export function semiSupervisedGan(p: SemiSupervisedParts): ClassifierVariant {
   }
   /** The logit of "real" when the generated class has logit 0. */
   const realLogit = (logits: tf.Tensor) => tf.logSumExp(logits, -1, true);
+  const critic: Critic = {
+    judge: ([x]) => ({ score: realLogit(classifierOutputs(x, true).logits) }),
+    features: ([x]) => classifierOutputs(x, true).features,
+  };
 
-  function labelledBatch(ctx: IterationContext): { x: tf.Tensor; y: tf.Tensor2D } {
-    const n = p.labelledBatchSize;
-    const rng = ctx.rng(STREAM.labels, 0);
+  function labelledBatch(ctx: IterationContext, sub: number): { x: tf.Tensor; y: tf.Tensor2D } {
+    const n = labelledBatchSize;
+    const rng = ctx.rng(STREAM.labels, sub);
     const x = new Float32Array(n * per);
     const labels = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -137,128 +143,65 @@ export function semiSupervisedGan(p: SemiSupervisedParts): ClassifierVariant {
     return { x: tf.tensor(x, [n, ...dataShape]), y: oneHotLabels(labels, numClasses) };
   }
 
-  function discriminatorStep(ctx: IterationContext): IterationLogs {
-    const lab = labelledBatch(ctx);
-    const unsupervised = p.unsupervisedWeight > 0;
-    const real = unsupervised ? realBatch(ctx, dataShape, 0).x : null;
-    const z = unsupervised ? latentBatch(ctx, latentDim, 0) : null;
-    const fake = z ? tf.tidy(() => applyTraining(G, z)) : null;
-    let supervisedLoss: tf.Scalar | null = null;
-    const cost = p.optimizerD.minimize(
-      () => {
-        const supervised = softmaxCrossEntropy(classifierOutputs(lab.x, true).logits, lab.y);
-        supervisedLoss = tf.keep(tf.clone(supervised));
-        if (!real || !fake) return supervised;
-        const adversarial = loss.discriminator(realLogit(classifierOutputs(real, true).logits), realLogit(classifierOutputs(fake, true).logits));
-        return tf.add(supervisedLoss, tf.mul(adversarial, p.unsupervisedWeight)) as tf.Scalar;
-      },
-      true,
-      dVars,
-    );
-    const logs: IterationLogs = { d_loss: takeScalar(cost as tf.Scalar) };
-    if (supervisedLoss) logs.supervised_loss = takeScalar(supervisedLoss);
-    tf.dispose([lab.x, lab.y, real, z, fake].filter((t): t is tf.Tensor => t !== null));
-    return logs;
-  }
-
-  function generatorStep(ctx: IterationContext): IterationLogs {
-    const z = latentBatch(ctx, latentDim, 1);
-    const real = p.generatorObjective === 'feature-matching' ? realBatch(ctx, dataShape, 1).x : null;
-    const realFeatures = real ? tf.tidy(() => tf.mean(classifierOutputs(real, true).features, 0)) : null;
-    const cost = p.optimizerG.minimize(
-      () => {
-        const fake = classifierOutputs(applyTraining(G, z), true);
-        if (realFeatures) return tf.mean(tf.square(tf.sub(realFeatures, tf.mean(fake.features, 0)))) as tf.Scalar;
-        return loss.generator(realLogit(fake.logits));
-      },
-      true,
-      gVars,
-    );
-    tf.dispose([z, real, realFeatures].filter((t): t is tf.Tensor => t !== null));
-    return { g_loss: takeScalar(cost as tf.Scalar) };
-  }
-
   function classify(x: tf.Tensor): tf.Tensor2D {
     return tf.tidy(() => classifierOutputs(x, false).logits as tf.Tensor2D);
   }
 
   /** Accuracy on fresh data samples: their labels are read here only, never trained on. */
   function heldOutAccuracy(ctx: IterationContext): number {
-    const batch = ctx.data.sample(p.accuracySamples, ctx.rng(ACCURACY_STREAM, 0));
+    const batch = ctx.data.sample(options.accuracySamples, ctx.rng(STREAM.heldOutAccuracy, 0));
     if (!batch.labels) return NaN;
-    const x = tf.tensor(batch.x, [p.accuracySamples, ...dataShape]);
+    const x = tf.tensor(batch.x, [options.accuracySamples, ...dataShape]);
     const logits = classify(x);
     const acc = accuracy(logits, batch.labels);
     tf.dispose([x, logits]);
     return acc;
   }
 
-  return {
-    name: 'ssgan',
-    latentDim,
-    dataShape,
-    numClasses,
-    models: () => ({ generator: G, discriminator: D }),
-    optimizers: () => ({ generator: p.optimizerG, discriminator: p.optimizerD }),
-    trainIteration(ctx) {
+  return composeVariant<Pick<ClassifierVariant, 'classify'>>(
+    {
+      name: 'ssgan',
+      latentDim,
+      dataShape,
+      capabilities: { classify: true },
+      models: { generator: G, discriminator: D },
+      optimizers,
+      discriminators: { models: [D], optimizers: [optimizers.discriminator] },
+      sampler: { model: G, twin: buildG },
       // D's Gaussian noise layers draw from this step's stream, so the run is reproducible.
-      seedNoise(ctx.rng(NOISE_STREAM, 0).int(0x7fffffff));
-      const logs = discriminatorStep(ctx);
-      // With no unsupervised term G cannot influence the classifier: skip its update.
-      if (p.unsupervisedWeight > 0) Object.assign(logs, generatorStep(ctx));
-      if (p.accuracyEvery > 0 && (ctx.step + 1) % p.accuracyEvery === 0) logs.class_accuracy = heldOutAccuracy(ctx);
-      return logs;
+      beforeIteration: (ctx) => seedNoise(ctx.rng(STREAM.layerNoise, 0).int(0x7fffffff)),
+      criticRound(ctx, sub) {
+        const lab = labelledBatch(ctx, sub);
+        const real = unsupervised ? realBatch(ctx, dataShape, sub).x : null;
+        const z = unsupervised ? latentBatch(ctx, latentDim, sub) : null;
+        const fake = z ? tf.tidy(() => applyTraining(G, z)) : null;
+        return {
+          players: dPlayer,
+          duels: real && fake ? [{ critic, real: [real], fake: [fake], weight: options.unsupervisedWeight }] : [],
+          terms: () => ({ supervised_loss: { value: softmaxCrossEntropy(classifierOutputs(lab.x, true).logits, lab.y), weight: 1 } }),
+          owned: [lab.x, lab.y, real, z, fake].filter((t): t is tf.Tensor => t !== null),
+        };
+      },
+      generatorRound(ctx, sub, want) {
+        // With no unsupervised term G cannot influence the classifier: no G update.
+        if (!unsupervised) return null;
+        const z = latentBatch(ctx, latentDim, sub);
+        const real = want.matchingReal ? realBatch(ctx, dataShape, sub).x : null;
+        return {
+          players: gPlayer,
+          play: () => ({ duels: [{ critic, fake: [applyTraining(G, z)] }] }),
+          matchingReal: real ? [real] : undefined,
+          owned: real ? [z, real] : [z],
+        };
+      },
+      afterIteration: (ctx): IterationLogs => (options.accuracyEvery > 0 && (ctx.step + 1) % options.accuracyEvery === 0 ? { class_accuracy: heldOutAccuracy(ctx) } : {}),
+      generate: (g, z) => g.apply(z, { training: false }) as tf.Tensor,
+      /** The logit of "real", logsumexp of the class logits. */
+      discriminate: (x) => tf.tidy(() => realLogit(classifierOutputs(x, false).logits)),
     },
-    generate: (z) => G.apply(z, { training: false }) as tf.Tensor,
-    samplingGenerator: () => G,
-    /** The logit of "real", logsumexp of the class logits. */
-    discriminate: (x) => tf.tidy(() => realLogit(classifierOutputs(x, false).logits)),
-    classify,
-    dispose() {
-      G.dispose();
-      D.dispose();
-      p.optimizerG.dispose();
-      p.optimizerD.dispose();
-    },
-  };
-}
-
-export function buildSemiSupervisedGan(config: RunConfig, data: Dataset): ClassifierVariant {
-  const options = parseVariantOptions(SemiSupervisedOptionsSchema, config.options, 'ssgan');
-  const numClasses = requireClasses(data, 'ssgan');
-  const loss = lossByName(config.loss.type, { realLabel: config.realLabel });
-  if (!loss.probability) {
-    throw new ConfigError(`ssgan reads D(x) = Z/(Z+1) as a probability, so it needs --loss non-saturating or minimax (got ${config.loss.type})`);
-  }
-  if (options.labelled < numClasses) throw new ConfigError(`options.labelled = ${options.labelled} leaves some of the ${numClasses} classes without a label; use at least ${numClasses}`);
-  const generator = buildConditionalGenerator({ model: config.model, dataShape: data.shape, latentDim: config.latentDim, conditionDim: 0, hidden: config.hidden });
-  const discriminator = buildConditionalDiscriminator({
-    model: config.model,
-    dataShape: data.shape,
-    hidden: config.hidden,
-    adversarial: false,
-    heads: [{ name: 'class_logits', units: numClasses }],
-    featuresOutput: true,
-    gaussianNoise: { input: options.inputNoise, hidden: options.hiddenNoise },
-  });
-  initializeWeights(generator, config.seed, STREAM.init);
-  initializeWeights(discriminator, config.seed, STREAM.init + 1);
-  return semiSupervisedGan({
-    generator,
-    discriminator,
-    latentDim: config.latentDim,
-    dataShape: data.shape,
-    numClasses,
-    labelledSet: drawLabelledSet(data, options.labelled, numClasses, config.seed),
-    labelledBatchSize: Math.min(options.labelledBatchSize ?? config.batchSize, options.labelled),
-    loss,
-    optimizerG: createOptimizer(config.optimizerG),
-    optimizerD: createOptimizer(config.optimizerD),
-    unsupervisedWeight: options.unsupervisedWeight,
-    generatorObjective: options.generatorObjective,
-    accuracyEvery: options.accuracyEvery,
-    accuracySamples: options.accuracySamples,
-  });
+    stepSettings(config, stabilisers),
+    { classify },
+  );
 }
 
 registerVariant('ssgan', buildSemiSupervisedGan, 'Salimans et al. 2016: K+1-class discriminator trained on few labels; classify()');

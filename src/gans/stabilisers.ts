@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
-import { ConfigError, type LossType, type RunConfig } from '../train/config.js';
+import { ConfigError } from '../core/errors.js';
+import { parseStrictOptions } from '../core/options.js';
+import { MAX_LOOKAHEAD_STEPS } from '../core/streams.js';
+import type { LossType, RunConfig } from '../train/config.js';
 import type { OptimizerConfig } from '../train/optimizers.js';
 import type { StabilisedNetOptions } from '../nets/sn-nets.js';
 import { AUGMENTATIONS, type Augmentation } from './diffaugment.js';
@@ -36,7 +39,7 @@ export const StabiliserOptionsSchema = z.object({
   /** Two time-scale update rule (Heusel et al. 2017), SAGAN's setting: Adam(β1 0, β2 0.9), G lr 1e-4, D lr 4e-4. */
   ttur: z.boolean().default(false),
   /** Unrolled GAN (Metz et al. 2017): G's loss through D after this many look-ahead D steps. */
-  unrolledSteps: z.number().int().nonnegative().default(0),
+  unrolledSteps: z.number().int().nonnegative().max(MAX_LOOKAHEAD_STEPS).default(0),
   /** PacGAN (Lin et al. 2018): D judges m samples at once (1 = off). */
   packing: z.number().int().positive().default(1),
 });
@@ -54,23 +57,26 @@ export function withTtur(config: RunConfig): RunConfig {
   return { ...config, ...TTUR_OPTIMIZERS, options: { ...config.options, ttur: false } };
 }
 
+/** Stabilisers that live in the networks: only variants whose builders take them accept them. */
+export const NETWORK_STABILISERS = ['spectralNorm', 'selfAttention', 'minibatchStddev', 'minibatchDiscrimination', 'packing'] as const;
+export type NetworkStabiliser = (typeof NETWORK_STABILISERS)[number];
+
+/** True when the option is set to something other than its off value. */
+export function stabiliserIsOn(o: StabiliserOptions, key: keyof StabiliserOptions): boolean {
+  const v = o[key];
+  if (Array.isArray(v)) return v.length > 0;
+  if (key === 'packing' || key === 'unrolledSteps') return (v as number) > (key === 'packing' ? 1 : 0);
+  if (typeof v === 'number') return v > 0;
+  return v !== false && v !== undefined;
+}
+
 /**
- * Validates the stabiliser options against the run: unknown keys (typos) and combinations
- * that do not fit are ConfigErrors that say what to change.
- * @param extraKeys option keys the variant itself reads (so they are not unknown)
+ * Validates the stabiliser options against the run: values that do not fit and
+ * combinations theory rules out are ConfigErrors that say what to change.
  */
-export function parseStabilisers(config: RunConfig, dataKind: 'points' | 'images', extraKeys: readonly string[] = []): StabiliserOptions {
-  const known = new Set([...STABILISER_KEYS, ...extraKeys]);
-  for (const key of Object.keys(config.options)) {
-    if (!known.has(key)) throw new ConfigError(`unknown option '${key}' for --variant ${config.variant}; known options: ${[...known].join(', ')}`);
-  }
-  const parsed = StabiliserOptionsSchema.safeParse(config.options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`invalid options.${issue.path.join('.')}: ${issue.message}`);
-  }
-  const o = parsed.data;
-  checkCombination(o, config.loss.type, config.model, dataKind, config.batchSize);
+export function parseStabilisers(options: Record<string, unknown>, run: Pick<RunConfig, 'loss' | 'model' | 'batchSize'>, dataKind: 'points' | 'images', owner: string): StabiliserOptions {
+  const o = parseStrictOptions(StabiliserOptionsSchema, options, owner);
+  checkCombination(o, run.loss.type, run.model, dataKind, run.batchSize);
   return o;
 }
 
@@ -178,24 +184,28 @@ function optimizerStateVariables(opt: tf.Optimizer): tf.Variable[] {
 }
 
 /**
- * Saves a model's weights and an optimizer's state so both can be put back exactly, as the
- * unrolled GAN does after its look-ahead steps. State the optimizer creates meanwhile (its
+ * Saves models' weights and optimizers' state so both can be put back exactly, as the
+ * unrolled GAN does after its look-ahead steps. State an optimizer creates meanwhile (its
  * first use) goes back to zero, which is how it starts.
  */
-export function snapshotTraining(model: tfl.LayersModel, opt: tf.Optimizer): () => void {
-  const weights = model.weights.map((w) => tf.clone(w.read()));
-  const stateVars = optimizerStateVariables(opt);
-  const state = new Map(stateVars.map((v) => [v, tf.clone(v)]));
-  const iterations = (opt as unknown as { iterations_: number }).iterations_;
+export function snapshotTraining(models: readonly tfl.LayersModel[], optimizers: readonly tf.Optimizer[]): () => void {
+  const weights = models.map((m) => m.weights.map((w) => tf.clone(w.read())));
+  const saved = optimizers.map((opt) => ({
+    state: new Map(optimizerStateVariables(opt).map((v) => [v, tf.clone(v)])),
+    iterations: (opt as unknown as { iterations_: number }).iterations_,
+  }));
   return () => {
-    model.weights.forEach((w, i) => (w.read() as tf.Variable).assign(weights[i]));
-    for (const v of optimizerStateVariables(opt)) {
-      const saved = state.get(v);
-      if (saved) v.assign(saved);
-      else tf.tidy(() => v.assign(tf.zerosLike(v)));
-    }
-    (opt as unknown as { iterations_: number }).iterations_ = iterations;
-    tf.dispose(weights);
-    tf.dispose([...state.values()]);
+    models.forEach((m, j) => m.weights.forEach((w, i) => (w.read() as tf.Variable).assign(weights[j][i])));
+    optimizers.forEach((opt, j) => {
+      const { state, iterations } = saved[j];
+      for (const v of optimizerStateVariables(opt)) {
+        const before = state.get(v);
+        if (before) v.assign(before);
+        else tf.tidy(() => v.assign(tf.zerosLike(v)));
+      }
+      (opt as unknown as { iterations_: number }).iterations_ = iterations;
+      tf.dispose([...state.values()]);
+    });
+    tf.dispose(weights.flat());
   };
 }

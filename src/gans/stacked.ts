@@ -3,14 +3,14 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import type { Dataset } from '../data/types.js';
 import { ConfigError, type RunConfig } from '../train/config.js';
-import { createOptimizer } from '../train/optimizers.js';
-import { lossByName } from '../losses/index.js';
 import { initializeWeights } from '../nets/init.js';
 import { PixelNorm } from '../nn/pixel-norm.js';
 import { GrowthClock } from '../nets/progressive.js';
-import { applyTraining, latentBatch, realBatch, takeScalar, trainableVariables } from './common.js';
+import { applyTraining, latentBatch, realBatch, trainableVariables } from './common.js';
+import type { Critic, Duel, GeneratorDuel } from './step.js';
+import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
 import { registerVariant } from './registry.js';
-import type { GanVariant, IterationContext, IterationLogs } from './types.js';
+import type { GanVariant, IterationContext } from './types.js';
 import { STREAM } from './types.js';
 
 export const StackedOptionsSchema = z
@@ -103,144 +103,109 @@ function buildStackedNetworks(latentDim: number, shape: readonly number[], filte
 }
 
 /**
- * Applies one optimizer per network from a single gradient computation, so a joint loss
- * updates both generators while each keeps its own optimizer state.
- */
-function minimizeSplit(loss: () => tf.Scalar, groups: Array<{ optimizer: tf.Optimizer; vars: tf.Variable[] }>): number {
-  const all = groups.flatMap((g) => g.vars);
-  const { value, grads } = tf.variableGrads(loss, all);
-  for (const g of groups) g.optimizer.applyGradients(g.vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-  tf.dispose(Object.values(grads));
-  return takeScalar(value);
-}
-
-/**
  * A two-stage stacked GAN, coarse to fine (after Huang et al. 2017's stacked GAN and
  * Zhang et al. 2017's StackGAN): stage 1 learns 14×14 digits from z, stage 2 learns to
  * refine them to 28×28. The stages train one by one — stage 1 alone for `coarseSteps`,
  * then stage 2 alone on frozen stage-1 output for `fineSteps` — and then jointly, the
  * generators' losses summed so stage 2's discriminator also shapes stage 1.
+ * Each critic step plays the duels of the active stages: D_coarse on half-resolution
+ * images, D_fine on (image, coarse image) pairs.
  */
 export function buildStackedGan(config: RunConfig, data: Dataset): GanVariant {
-  const parsed = StackedOptionsSchema.safeParse(config.options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`invalid options.${issue.path.join('.')}: ${issue.message}`);
-  }
-  const opts = parsed.data;
+  const { own: opts, stabilisers } = readVariantOptions(config, data, { variant: 'stacked', own: StackedOptionsSchema, ema: false });
   const dataShape = [...data.shape];
   if (data.kind !== 'images' || dataShape.length !== 3 || dataShape[0] % 4 !== 0 || dataShape[1] % 4 !== 0) {
     throw new ConfigError(`stacked needs images whose sides divide by 4 (such as 28×28 MNIST); '${data.name}' has samples of shape [${dataShape}]`);
-  }
-  if (config.loss.type === 'wgan' || config.loss.type === 'wgan-gp') {
-    throw new ConfigError(`stacked does not implement ${config.loss.type}'s clipping or penalty; use --loss non-saturating, least-squares or hinge`);
   }
   const net = buildStackedNetworks(config.latentDim, dataShape, opts.filters);
   initializeWeights(net.coarseG, config.seed, STREAM.init);
   initializeWeights(net.fineG, config.seed, STREAM.init + 1);
   initializeWeights(net.coarseD, config.seed, STREAM.init + 2);
   initializeWeights(net.fineD, config.seed, STREAM.init + 3);
-  const loss = lossByName(config.loss.type, { realLabel: config.realLabel });
-  const opt = {
-    coarseG: createOptimizer(config.optimizerG),
-    fineG: createOptimizer(config.optimizerG),
-    coarseD: createOptimizer(config.optimizerD),
-    fineD: createOptimizer(config.optimizerD),
-  };
-  const vars = {
-    coarseG: trainableVariables(net.coarseG),
-    fineG: trainableVariables(net.fineG),
-    coarseD: trainableVariables(net.coarseD),
-    fineD: trainableVariables(net.fineD),
+  const coarse = createOptimizers(config, stabilisers);
+  const fine = createOptimizers(config, stabilisers);
+  const players = {
+    coarseG: { optimizer: coarse.generator, variables: trainableVariables(net.coarseG) },
+    fineG: { optimizer: fine.generator, variables: trainableVariables(net.fineG) },
+    coarseD: { optimizer: coarse.discriminator, variables: trainableVariables(net.coarseD) },
+    fineD: { optimizer: fine.discriminator, variables: trainableVariables(net.fineD) },
   };
 
   const downscale = (x: tf.Tensor) => tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid');
   const upscale = (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [dataShape[0], dataShape[1]]);
   /** D_fine's input: the image with the coarse image it should agree with, as a second channel group. */
-  const fineCritic = (image: tf.Tensor, coarse: tf.Tensor) => applyTraining(net.fineD, tf.concat([image, upscale(coarse)], 3));
-  const coarseCritic = (x: tf.Tensor) => applyTraining(net.coarseD, x);
+  const fineCritic: Critic = { judge: ([image, coarseImage]) => ({ score: applyTraining(net.fineD, tf.concat([image, upscale(coarseImage)], 3)) }) };
+  const coarseCritic: Critic = { judge: ([x]) => ({ score: applyTraining(net.coarseD, x) }) };
+  const stageOf = (ctx: IterationContext) => stackedStageAt(ctx.step, opts);
 
-  function discriminatorSteps(ctx: IterationContext, stage: StackedStage, k: number): IterationLogs {
-    const logs: IterationLogs = {};
-    const { x: real } = realBatch(ctx, dataShape, k);
-    const zD = latentBatch(ctx, config.latentDim, k);
-    const realCoarse = downscale(real);
-    const fakeCoarse = tf.tidy(() => applyTraining(net.coarseG, zD));
-    if (stage !== 'fine') {
-      const cost = opt.coarseD.minimize(() => loss.discriminator(coarseCritic(realCoarse), coarseCritic(fakeCoarse)), true, vars.coarseD);
-      logs.d_coarse_loss = takeScalar(cost as tf.Scalar);
-    }
-    if (stage !== 'coarse') {
-      const fakeFine = tf.tidy(() => applyTraining(net.fineG, fakeCoarse));
-      const cost = opt.fineD.minimize(() => loss.discriminator(fineCritic(real, realCoarse), fineCritic(fakeFine, fakeCoarse)), true, vars.fineD);
-      logs.d_fine_loss = takeScalar(cost as tf.Scalar);
-      fakeFine.dispose();
-    }
-    tf.dispose([real, zD, realCoarse, fakeCoarse]);
-    return logs;
-  }
-
-  function generatorStep(ctx: IterationContext, stage: StackedStage): IterationLogs {
-    const zG = latentBatch(ctx, config.latentDim, config.criticSteps);
-    let logs: IterationLogs;
-    if (stage === 'coarse') {
-      const cost = opt.coarseG.minimize(() => loss.generator(coarseCritic(applyTraining(net.coarseG, zG))), true, vars.coarseG);
-      logs = { g_coarse_loss: takeScalar(cost as tf.Scalar) };
-    } else if (stage === 'fine') {
-      // Stage 1 is frozen: its output is a constant input to stage 2.
-      const coarse = tf.tidy(() => applyTraining(net.coarseG, zG));
-      const cost = opt.fineG.minimize(() => loss.generator(fineCritic(applyTraining(net.fineG, coarse), coarse)), true, vars.fineG);
-      coarse.dispose();
-      logs = { g_fine_loss: takeScalar(cost as tf.Scalar) };
-    } else {
-      const parts: tf.Scalar[] = [];
-      const total = minimizeSplit(
-        () => {
-          const coarse = applyTraining(net.coarseG, zG);
-          const coarseLoss = loss.generator(coarseCritic(coarse));
-          const fineLoss = loss.generator(fineCritic(applyTraining(net.fineG, coarse), coarse));
-          parts.push(tf.keep(coarseLoss), tf.keep(fineLoss));
-          return tf.add(tf.mul(coarseLoss, opts.jointCoarseWeight), fineLoss) as tf.Scalar;
-        },
-        [
-          { optimizer: opt.coarseG, vars: vars.coarseG },
-          { optimizer: opt.fineG, vars: vars.fineG },
-        ],
-      );
-      const [coarseLoss, fineLoss] = parts.map(takeScalar);
-      logs = { g_loss: total, g_coarse_loss: coarseLoss, g_fine_loss: fineLoss };
-    }
-    zG.dispose();
-    return logs;
-  }
-
-  return {
-    name: 'stacked',
-    latentDim: config.latentDim,
-    dataShape,
-    models: () => ({ generator: net.stack, discriminator_coarse: net.coarseD, discriminator: net.fineD }),
-    optimizers: () => ({ generator_coarse: opt.coarseG, generator_fine: opt.fineG, discriminator_coarse: opt.coarseD, discriminator: opt.fineD }),
-    trainIteration(ctx) {
-      const stage = stackedStageAt(ctx.step, opts);
-      net.clock.step = ctx.step;
-      let logs: IterationLogs = {};
-      for (let k = 0; k < config.criticSteps; k++) logs = { ...logs, ...discriminatorSteps(ctx, stage, k) };
-      return { ...logs, ...generatorStep(ctx, stage), stage: stage === 'coarse' ? 1 : stage === 'fine' ? 2 : 3 };
+  return composeVariant(
+    {
+      name: 'stacked',
+      latentDim: config.latentDim,
+      dataShape,
+      models: { generator: net.stack, discriminator_coarse: net.coarseD, discriminator: net.fineD },
+      optimizers: { generator_coarse: coarse.generator, generator_fine: fine.generator, discriminator_coarse: coarse.discriminator, discriminator: fine.discriminator },
+      discriminators: { models: [net.coarseD, net.fineD], optimizers: [coarse.discriminator, fine.discriminator] },
+      sampler: { model: net.stack },
+      beforeIteration: (ctx) => {
+        net.clock.step = ctx.step;
+      },
+      criticRound(ctx, sub) {
+        const stage = stageOf(ctx);
+        const { x: real } = realBatch(ctx, dataShape, sub);
+        const z = latentBatch(ctx, config.latentDim, sub);
+        const realCoarse = downscale(real);
+        const fakeCoarse = tf.tidy(() => applyTraining(net.coarseG, z));
+        const duels: Duel[] = [];
+        const owned = [real, z, realCoarse, fakeCoarse];
+        if (stage !== 'fine') duels.push({ critic: coarseCritic, real: [realCoarse], fake: [fakeCoarse], name: 'coarse' });
+        if (stage !== 'coarse') {
+          const fakeFine = tf.tidy(() => applyTraining(net.fineG, fakeCoarse));
+          owned.push(fakeFine);
+          duels.push({ critic: fineCritic, real: [real, realCoarse], fake: [fakeFine, fakeCoarse], name: 'fine' });
+        }
+        const active = stage === 'coarse' ? [players.coarseD] : stage === 'fine' ? [players.fineD] : [players.coarseD, players.fineD];
+        return { players: active, duels, owned };
+      },
+      generatorRound(ctx, sub) {
+        const stage = stageOf(ctx);
+        const z = latentBatch(ctx, config.latentDim, sub);
+        if (stage === 'fine') {
+          // Stage 1 is frozen: its output is a constant input to stage 2.
+          const frozen = tf.tidy(() => applyTraining(net.coarseG, z));
+          return {
+            players: [players.fineG],
+            play: () => ({ duels: [{ critic: fineCritic, fake: [applyTraining(net.fineG, frozen), frozen], name: 'fine' }] }),
+            owned: [z, frozen],
+          };
+        }
+        return {
+          players: stage === 'coarse' ? [players.coarseG] : [players.coarseG, players.fineG],
+          play() {
+            const coarseImage = applyTraining(net.coarseG, z);
+            const duels: GeneratorDuel[] = [{ critic: coarseCritic, fake: [coarseImage], name: 'coarse', weight: stage === 'joint' ? opts.jointCoarseWeight : 1 }];
+            if (stage === 'joint') duels.push({ critic: fineCritic, fake: [applyTraining(net.fineG, coarseImage), coarseImage], name: 'fine' });
+            return { duels };
+          },
+          owned: [z],
+        };
+      },
+      afterIteration: (ctx) => {
+        const stage = stageOf(ctx);
+        return { stage: stage === 'coarse' ? 1 : stage === 'fine' ? 2 : 3 };
+      },
+      /** Full-resolution samples; during the coarse-only stage, stage 1's images upscaled (stage 2 is untrained). */
+      generate(_g, zIn) {
+        return tf.tidy(() => {
+          const coarseImage = net.coarseG.apply(zIn, { training: false }) as tf.Tensor;
+          return stackedStageAt(net.clock.step, opts) === 'coarse' ? upscale(coarseImage) : (net.fineG.apply(coarseImage, { training: false }) as tf.Tensor);
+        });
+      },
+      discriminate: (x) => tf.tidy(() => fineCritic.judge([x, downscale(x)]).score),
     },
-    /** Full-resolution samples; during the coarse-only stage, stage 1's images upscaled (stage 2 is untrained). */
-    generate(zIn) {
-      return tf.tidy(() => {
-        const coarse = net.coarseG.apply(zIn, { training: false }) as tf.Tensor;
-        return stackedStageAt(net.clock.step, opts) === 'coarse' ? upscale(coarse) : (net.fineG.apply(coarse, { training: false }) as tf.Tensor);
-      });
-    },
-    samplingGenerator: (): tfl.LayersModel => net.stack,
-    discriminate: (x) => tf.tidy(() => fineCritic(x, downscale(x))),
-    dispose() {
-      [net.stack, net.coarseD, net.fineD].forEach((m) => m.dispose());
-      Object.values(opt).forEach((o) => o.dispose());
-    },
-  };
+    stepSettings(config, stabilisers),
+    {},
+  );
 }
 
 registerVariant('stacked', buildStackedGan, 'two-stage coarse-to-fine stacked GAN (14×14 → 28×28): stages trained one by one, then jointly');

@@ -1,19 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/types.js';
-import type { Rng } from '../train/rng.js';
+import type { Rng } from '../core/rng.js';
 
-/** Which stream of randomness a draw belongs to, so draws never overlap. */
-export const STREAM = {
-  data: 1,
-  latent: 2,
-  penalty: 3,
-  fixedNoise: 4,
-  labels: 5,
-  augment: 6,
-  codes: 7,
-  init: 100,
-} as const;
+export { STREAM } from '../core/streams.js';
 
 /** What a variant needs to run one training iteration. */
 export interface IterationContext {
@@ -29,22 +19,40 @@ export interface IterationContext {
 export type IterationLogs = Record<string, number>;
 
 /**
+ * What a variant can do besides sampling from z, stated rather than guessed from optional
+ * fields: the CLI, the sampler and the studio read these.
+ */
+export interface VariantCapabilities {
+  /** generate(z, labels) draws chosen classes 0..labels−1; null when it takes no labels. */
+  readonly labels: number | null;
+  /** encode(x) → z (BiGAN). */
+  readonly encode: boolean;
+  /** classify(x) → class logits (semi-supervised GAN). */
+  readonly classify: boolean;
+  /** translate(x, direction) between two domains (CycleGAN). */
+  readonly translate: boolean;
+  /** generateWithCodes / inferCodes (InfoGAN). */
+  readonly codes: boolean;
+}
+
+export const NO_CAPABILITIES: VariantCapabilities = { labels: null, encode: false, classify: false, translate: false, codes: false };
+
+/**
  * A GAN variant: its networks, its optimizers and how one training iteration goes.
- * The trainer owns the loop; a variant owns the maths of one iteration.
+ * The trainer owns the loop; the step layer (./step.ts) owns the iteration's order.
  */
 export interface GanVariant {
   readonly name: string;
   readonly latentDim: number;
   readonly dataShape: readonly number[];
-  /** How many classes (or categorical code values) generate() accepts as labels; absent when it takes none. */
-  readonly numClasses?: number;
+  readonly capabilities: VariantCapabilities;
   /** Every model to checkpoint, by file-safe name (`generator`, `discriminator`, ...). */
   models(): Record<string, tfl.LayersModel>;
   /** Every optimizer to checkpoint, by name. */
   optimizers(): Record<string, tf.Optimizer>;
   /** One iteration (for Algorithm 1: criticSteps D updates, then one G update). */
   trainIteration(ctx: IterationContext): IterationLogs;
-  /** Generator samples in model space for the given latent batch (optionally labels). */
+  /** Generator samples in model space for the given latent batch (and labels, where capabilities.labels allows). */
   generate(z: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor;
   /** The model that samples: the EMA generator when there is one. */
   samplingGenerator(): tfl.LayersModel;

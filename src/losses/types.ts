@@ -22,3 +22,13 @@ export const LOSS_NAMES = [
   'minimax', 'non-saturating', 'wgan', 'wgan-gp', 'least-squares', 'hinge',
 ] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
+
+/**
+ * The objective of one game, of which an AdversarialLoss is the common case. The
+ * discriminator's term may also read the samples it judged, as the Loss-Sensitive GAN's
+ * margin Δ(x, G(z)) does.
+ */
+export interface GanObjective {
+  discriminator(realOut: tf.Tensor, fakeOut: tf.Tensor, real: tf.Tensor, fake: tf.Tensor): tf.Scalar;
+  generator(fakeOut: tf.Tensor): tf.Scalar;
+}

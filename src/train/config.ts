@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { OptimizerSchema } from './optimizers.js';
 import { MODEL_NAMES } from '../nets/types.js';
+import { ConfigError } from '../core/errors.js';
+import { MAX_CRITIC_STEPS } from '../core/streams.js';
 
 export const LossSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('minimax') }),
@@ -26,7 +28,7 @@ export const RunConfigSchema = z
     hidden: z.array(z.number().int().positive()).optional(),
     loss: LossSchema.default({ type: 'non-saturating' }),
     /** k in Goodfellow et al.'s Algorithm 1: discriminator updates per generator update. */
-    criticSteps: z.number().int().positive().optional(),
+    criticSteps: z.number().int().positive().max(MAX_CRITIC_STEPS).optional(),
     batchSize: z.number().int().positive().default(64),
     steps: z.number().int().positive().default(1000),
     optimizerG: OptimizerSchema.optional(),
@@ -47,9 +49,7 @@ export const RunConfigSchema = z
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
 export type RunConfig = Required<Omit<z.output<typeof RunConfigSchema>, 'hidden'>> & { hidden?: number[] };
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Loss-dependent defaults, as each paper trains: WGAN with RMSProp and clipping, WGAN-GP with Adam(1e-4, 0.5, 0.9). */
 function lossDefaults(loss: LossType, isPoints: boolean) {

@@ -35,7 +35,7 @@ export function drawSamples(
     });
     return { kind: data.kind, shape: [n, ...variant.dataShape], data: values };
   }
-  const numClasses = variant.numClasses;
+  const numClasses = variant.capabilities.labels;
   const labels = numClasses ? new Int32Array(n) : undefined;
   for (let start = 0; start < n; start += batch) {
     const m = Math.min(batch, n - start);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/types.js';
 import type { GanVariant, IterationContext, IterationLogs } from '../gans/types.js';
 import type { RunConfig } from './config.js';
-import { Rng } from './rng.js';
+import { iterationRng } from '../core/streams.js';
 
 /** Raised when a loss turns NaN or infinite: training stops, the last good checkpoint stays. */
 export class DivergenceError extends Error {
@@ -24,12 +24,12 @@ export interface TrainerCallbacks {
 }
 
 /** The per-iteration context: all randomness comes from (seed, step, stream, subStep). */
-export function iterationContext(config: RunConfig, data: Dataset, step: number): IterationContext {
+export function iterationContext(config: Pick<RunConfig, 'seed' | 'batchSize'>, data: Dataset, step: number): IterationContext {
   return {
     step,
     data,
     batchSize: config.batchSize,
-    rng: (stream, subStep = 0) => Rng.derive(config.seed, step, stream * 4096 + subStep),
+    rng: (stream, subStep = 0) => iterationRng(config.seed, step, stream, subStep),
   };
 }
 
