@@ -131,7 +131,8 @@ export function minimizeLogged(
   const kept: Record<string, tf.Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
     const { total, logged } = objective();
-    for (const [name, t] of Object.entries(logged)) kept[name] = tf.keep(t);
+    // A logged part may be the total itself; keep a copy so each is read and freed once.
+    for (const [name, t] of Object.entries(logged)) kept[name] = tf.keep(t === total ? tf.clone(t) : t);
     return total;
   }, [...variables]);
   const fills: tf.Tensor[] = [];

@@ -10,13 +10,14 @@ import { buildBiGan, hasEncoder, type EncoderVariant } from '../../src/gans/biga
 import { createVariant } from '../../src/gans/registry.js';
 import type { Dataset } from '../../src/data/types.js';
 import type { IterationContext } from '../../src/gans/types.js';
+import { iterationRng } from '../../src/core/streams.js';
 
 before(async () => {
   await initBackend('wasm');
 });
 
 function context(step: number, data: Dataset, batchSize: number, seed: number): IterationContext {
-  return { step, data, batchSize, rng: (stream, sub = 0) => Rng.derive(seed, step, stream * 1000 + sub) };
+  return { step, data, batchSize, rng: (stream, sub = 0) => iterationRng(seed, step, stream, sub) };
 }
 
 /** Two overlapping blobs: a 2D distribution with full support, so E can invert G exactly. */
@@ -93,5 +94,9 @@ test('bigan: dcgan-shaped G, E and D(x, z) train on 28×28 images without leaks;
   assert.throws(() => v.encode(tf.zeros([3, 784])), /encode needs samples of shape \[n, 28, 28, 1\]/);
   tf.dispose([x, z, d]);
   v.dispose();
-  assert.throws(() => buildBiGan(resolveConfig({ variant: 'bigan', data: 'noise', model: 'mlp', loss: { type: 'wgan-gp' } }, 'images'), images), ConfigError);
+  // WGAN-GP penalises D's joint gradient in (x, z).
+  const gp = buildBiGan(resolveConfig({ variant: 'bigan', data: 'noise', model: 'mlp', batchSize: 4, loss: { type: 'wgan-gp' } }, 'images'), images);
+  const logs = gp.trainIteration(context(0, images, 4, 2));
+  assert.ok(logs.gradient_penalty > 0 && Number.isFinite(logs.d_loss), JSON.stringify(logs));
+  gp.dispose();
 });

@@ -13,13 +13,14 @@ import { LabelError, roundRobinLabels } from '../../src/nn/label-embedding.js';
 import type { GanVariant, IterationContext } from '../../src/gans/types.js';
 import type { MixtureDataset } from '../../src/data/types.js';
 import '../../src/gans/conditional.js';
+import { iterationRng } from '../../src/core/streams.js';
 
 before(async () => {
   await initBackend('wasm');
 });
 
 function context(step: number, data: IterationContext['data'], batchSize: number, seed = 1): IterationContext {
-  return { step, data, batchSize, rng: (stream, sub = 0) => Rng.derive(seed, step, stream * 1000 + sub) };
+  return { step, data, batchSize, rng: (stream, sub = 0) => iterationRng(seed, step, stream, sub) };
 }
 
 /** Trains for `steps` iterations; returns the growth of the tensor count after the first (optimizer state). */
@@ -115,7 +116,7 @@ test('generate without labels draws classes round-robin; bad labels are refused 
   assert.deepEqual([...roundRobinLabels(12, 5)], [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1]);
   const data = ring8();
   const v = buildConditionalGan('cgan', ringConfig('cgan', 1), data);
-  assert.ok(isLabelConditioned(v) && v.numClasses === 8);
+  assert.ok(isLabelConditioned(v) && v.capabilities.labels === 8);
   const z = tf.zeros([16, 2]) as tf.Tensor2D;
   const a = v.generate(z);
   const b = v.generate(z, tf.tensor1d(roundRobinLabels(16, 8), 'int32'));

@@ -3,10 +3,11 @@ import type { Dataset } from '../../src/data/types.js';
 import type { GanVariant, IterationContext } from '../../src/gans/types.js';
 import { Rng } from '../../src/train/rng.js';
 import { resolveConfig, type RunConfig, type RunConfigInput } from '../../src/train/config.js';
+import { iterationRng } from '../../src/core/streams.js';
 
 /** An iteration context like the trainer's: randomness from (seed, step, stream, sub-step). */
 export function contextFor(data: Dataset, batchSize: number, step: number, seed = 0): IterationContext {
-  return { step, data, batchSize, rng: (stream, sub = 0) => Rng.derive(seed, step, stream * 10007 + sub) };
+  return { step, data, batchSize, rng: (stream, sub = 0) => iterationRng(seed, step, stream, sub) };
 }
 
 export function config(input: RunConfigInput, data: Dataset): RunConfig {

@@ -10,13 +10,14 @@ import { buildInfoGan, codeTensor, infoLoss, isInfoGan, type InfoGanVariant } fr
 import { createVariant } from '../../src/gans/registry.js';
 import { roundRobinLabels } from '../../src/nn/label-embedding.js';
 import type { IterationContext } from '../../src/gans/types.js';
+import { iterationRng } from '../../src/core/streams.js';
 
 before(async () => {
   await initBackend('wasm');
 });
 
 function context(step: number, data: IterationContext['data'], batchSize: number, seed: number): IterationContext {
-  return { step, data, batchSize, rng: (stream, sub = 0) => Rng.derive(seed, step, stream * 1000 + sub) };
+  return { step, data, batchSize, rng: (stream, sub = 0) => iterationRng(seed, step, stream, sub) };
 }
 
 const STEPS = 400;

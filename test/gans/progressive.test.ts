@@ -11,9 +11,10 @@ import type { IterationContext } from '../../src/gans/types.js';
 import { buildProgressiveGan, growthAt, validatePhases, type GrowthPhase } from '../../src/gans/progressive.js';
 import { buildProgressive, initializeProgressive, upscale2x, downscale2x, GrowthClock } from '../../src/nets/progressive.js';
 import { MinibatchStddev } from '../../src/nn/minibatch-stddev.js';
+import { iterationRng } from '../../src/core/streams.js';
 
 function ctxAt(step: number, data: Dataset, batchSize: number, seed = 0): IterationContext {
-  return { step, data, batchSize, rng: (stream, sub = 0) => Rng.derive(seed, step, stream * 1000 + sub) };
+  return { step, data, batchSize, rng: (stream, sub = 0) => iterationRng(seed, step, stream, sub) };
 }
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {

@@ -12,13 +12,14 @@ import { createVariant } from '../../src/gans/registry.js';
 import { accuracy } from '../../src/nn/label-embedding.js';
 import type { Dataset } from '../../src/data/types.js';
 import type { IterationContext } from '../../src/gans/types.js';
+import { iterationRng } from '../../src/core/streams.js';
 
 before(async () => {
   await initBackend('wasm');
 });
 
 function context(step: number, data: Dataset, batchSize: number, seed: number): IterationContext {
-  return { step, data, batchSize, rng: (stream, sub = 0) => Rng.derive(seed, step, stream * 1000 + sub) };
+  return { step, data, batchSize, rng: (stream, sub = 0) => iterationRng(seed, step, stream, sub) };
 }
 
 /** Bundled digits, 2×2 average-pooled to 14×14 to keep the test fast on two cores. */

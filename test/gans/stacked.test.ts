@@ -9,11 +9,12 @@ import { Rng } from '../../src/train/rng.js';
 import type { Dataset } from '../../src/data/types.js';
 import type { GanVariant, IterationContext } from '../../src/gans/types.js';
 import { buildStackedGan, stackedStageAt } from '../../src/gans/stacked.js';
+import { iterationRng } from '../../src/core/streams.js';
 
 const BATCH = 8;
 
 function ctxAt(step: number, data: Dataset): IterationContext {
-  return { step, data, batchSize: BATCH, rng: (stream, sub = 0) => Rng.derive(2, step, stream * 1000 + sub) };
+  return { step, data, batchSize: BATCH, rng: (stream, sub = 0) => iterationRng(2, step, stream, sub) };
 }
 
 function stacked(data: Dataset, options: Record<string, unknown>): GanVariant {
