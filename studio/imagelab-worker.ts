@@ -4,10 +4,10 @@
  * freeze a page, so training runs here and the page only draws what it is sent.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { iterationRng } from '../src/core/streams.js';
 import '../src/gans/gan.js';
 import '../src/gans/conditional.js';
 import '../src/gans/infogan.js';
-import { isLabelConditioned } from '../src/gans/conditional.js';
 import { isInfoGan } from '../src/gans/infogan.js';
 import { roundRobinLabels } from '../src/nn/label-embedding.js';
 import { createVariant } from '../src/gans/registry.js';
@@ -71,7 +71,8 @@ let iterationMs = 0;
 
 function conditionInfo(v: GanVariant): ConditionInfo {
   if (isInfoGan(v)) return { kind: 'codes', classes: v.codes.categorical[0] ?? 0, continuous: v.codes.continuous };
-  if (isLabelConditioned(v)) return { kind: 'label', classes: v.numClasses, continuous: 0 };
+  const classes = v.capabilities.labels;
+  if (classes !== null) return { kind: 'label', classes, continuous: 0 };
   return { kind: 'none', classes: 0, continuous: 0 };
 }
 
@@ -89,8 +90,9 @@ function generate(v: GanVariant, z: tf.Tensor2D): tf.Tensor {
     }
     return v.generateWithCodes(z, { categorical, continuous });
   }
-  if (isLabelConditioned(v)) {
-    const labels = chosen >= 0 ? new Int32Array(n).fill(Math.min(chosen, v.numClasses - 1)) : roundRobinLabels(n, v.numClasses);
+  const classes = v.capabilities.labels;
+  if (classes !== null) {
+    const labels = chosen >= 0 ? new Int32Array(n).fill(Math.min(chosen, classes - 1)) : roundRobinLabels(n, classes);
     return v.generate(z, tf.tensor1d(labels, 'int32'));
   }
   return v.generate(z);
@@ -136,7 +138,7 @@ function stop(message: string): void {
 function context(): IterationContext {
   const seed = config!.seed;
   const at = step;
-  return { step: at, data: data!, batchSize: config!.batchSize, rng: (stream, subStep = 0) => Rng.derive(seed, at, stream * 4096 + subStep) };
+  return { step: at, data: data!, batchSize: config!.batchSize, rng: (stream, subStep = 0) => iterationRng(seed, at, stream, subStep) };
 }
 
 /** One iteration per task, so that a pause message gets in between. */

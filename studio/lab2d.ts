@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { iterationRng } from '../src/core/streams.js';
 import { buildNetworks, initializeWeights, type GanNetworks } from '../src/nets/index.js';
 import { lossByName, type AdversarialLoss } from '../src/losses/index.js';
-import { unconditionalGan } from '../src/gans/unconditional.js';
+import { plainGan } from '../src/gans/gan.js';
+import { StabiliserOptionsSchema } from '../src/gans/stabilisers.js';
 import { STREAM, type GanVariant, type IterationContext, type IterationLogs } from '../src/gans/types.js';
-import { createOptimizer } from '../src/train/optimizers.js';
 import { resolveConfig, type LossConfig, type LossType, type RunConfig } from '../src/train/config.js';
 import { Rng } from '../src/train/rng.js';
 import { mixtures, gaussianMixture, type MixtureName } from '../src/data/mixtures.js';
@@ -271,15 +272,8 @@ export class Lab2D {
     if (old) for (const o of Object.values(old.optimizers())) o.dispose();
     const c = this.config;
     this.loss = lossByName(c.loss.type, { realLabel: c.realLabel });
-    this.variant = unconditionalGan({
-      networks: this.nets,
-      loss: this.loss,
-      optimizerG: createOptimizer(c.optimizerG),
-      optimizerD: createOptimizer(c.optimizerD),
-      criticSteps: c.criticSteps,
-      clipValue: c.loss.type === 'wgan' ? c.loss.clipValue : undefined,
-      gradientPenaltyWeight: c.loss.type === 'wgan-gp' ? c.loss.gradientPenaltyWeight : undefined,
-    });
+    // The library's own plain GAN, its loss mapped to clipping or penalty by the objective table.
+    this.variant = plainGan('gan', this.nets, c, StabiliserOptionsSchema.parse({}));
     this.showLossUi();
   }
 
@@ -317,7 +311,7 @@ export class Lab2D {
   private context(): IterationContext {
     const seed = this.config.seed;
     const step = this.step;
-    return { step, data: this.data, batchSize: this.config.batchSize, rng: (stream, subStep = 0) => Rng.derive(seed, step, stream * 4096 + subStep) };
+    return { step, data: this.data, batchSize: this.config.batchSize, rng: (stream, subStep = 0) => iterationRng(seed, step, stream, subStep) };
   }
 
   private trainOnce(): IterationLogs {

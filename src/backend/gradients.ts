@@ -91,4 +91,22 @@ export function registerMissingGradients(): void {
       },
     });
   }
+  // ResizeNearestNeighborGrad is linear in dy and the adjoint of ResizeNearestNeighbor, so
+  // its gradient is that resize: a penalty can differentiate a critic that upsamples its
+  // input (the stacked GAN's stage-2 critic).
+  if (tf.getGradient('ResizeNearestNeighborGrad') === undefined) {
+    tf.registerGradient({
+      kernelName: 'ResizeNearestNeighborGrad',
+      inputsToSave: ['images', 'dy'],
+      gradFunc: (ddx: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+        const g = (Array.isArray(ddx) ? ddx[0] : ddx) as tf.Tensor4D;
+        const [images, dy] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const { alignCorners, halfPixelCenters } = attrs as unknown as { alignCorners: boolean; halfPixelCenters: boolean };
+        return {
+          images: () => tf.zerosLike(images),
+          dy: () => tf.image.resizeNearestNeighbor(g, [dy.shape[1], dy.shape[2]], alignCorners, halfPixelCenters),
+        };
+      },
+    });
+  }
 }

@@ -12,7 +12,7 @@ import { registerVariant } from './registry.js';
 import { NETWORK_STABILISERS, discriminatorFeatures, needsStabilisedNets, netOptions, pack, type StabiliserOptions } from './stabilisers.js';
 import type { Critic } from './step.js';
 import { STREAM, type GanVariant } from './types.js';
-import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
+import { composeVariant, createOptimizers, readVariantOptions, stepSettings, type VariantSetup } from './variant.js';
 
 /** Builds G and D (with the stabilisers' layers when asked), seeded. */
 function buildSeededNetworks(config: RunConfig, data: Dataset, o: StabiliserOptions): GanNetworks {
@@ -64,7 +64,28 @@ export function buildStabilisedGan<S extends z.AnyZodObject>(config: RunConfig, 
     featureMatching: true,
     defaults: family.defaults,
   });
-  const { generator: G, discriminator: D, latentDim, dataShape } = buildSeededNetworks(config, data, o);
+  const networks = buildSeededNetworks(config, data, o);
+  const twin = () => {
+    const other = buildSeededNetworks(config, data, o);
+    other.discriminator.dispose();
+    return other.generator;
+  };
+  return plainGan(name, networks, config, o, stepSettings(config, o, { objective: family.objective?.(own), regularisers: family.regularisers?.(own) }), twin);
+}
+
+/**
+ * The plain GAN around networks the caller built (the studio keeps its networks across
+ * loss switches). `twin` builds another generator for EMA.
+ */
+export function plainGan(
+  name: string,
+  networks: GanNetworks,
+  config: RunConfig,
+  o: StabiliserOptions,
+  setup: VariantSetup = stepSettings(config, o),
+  twin?: () => tfl.LayersModel,
+): GanVariant {
+  const { generator: G, discriminator: D, latentDim, dataShape } = networks;
   const optimizers = createOptimizers(config, o);
   const critic = plainCritic(D, o.packing);
   const generatorPlayer = [{ optimizer: optimizers.generator, variables: trainableVariables(G) }];
@@ -77,14 +98,7 @@ export function buildStabilisedGan<S extends z.AnyZodObject>(config: RunConfig, 
       models: { generator: G, discriminator: D },
       optimizers,
       discriminators: { models: [D], optimizers: [optimizers.discriminator] },
-      sampler: {
-        model: G,
-        twin: () => {
-          const twin = buildSeededNetworks(config, data, o);
-          twin.discriminator.dispose();
-          return twin.generator;
-        },
-      },
+      sampler: { model: G, twin },
       criticRound(ctx, sub) {
         const { x: real } = realBatch(ctx, dataShape, sub);
         const z = latentBatch(ctx, latentDim, sub);
@@ -105,7 +119,7 @@ export function buildStabilisedGan<S extends z.AnyZodObject>(config: RunConfig, 
       // One score per sample: with packing, D judges a pack of m copies of the sample.
       discriminate: (x) => tf.tidy(() => D.apply(pack(repeatEach(x, o.packing), o.packing), { training: false }) as tf.Tensor),
     },
-    stepSettings(config, o, { objective: family.objective?.(own), regularisers: family.regularisers?.(own) }),
+    setup,
     {},
   );
 }
