@@ -30,3 +30,20 @@ export function takeScalar(t: tf.Scalar): number {
   t.dispose();
   return v;
 }
+
+/**
+ * What a generator round of an unconditional G draws: z, and for feature matching a real
+ * batch (the critic's inputs), with the tensors the round owns.
+ */
+export function generatorInputs(
+  ctx: IterationContext,
+  latentDim: number,
+  dataShape: readonly number[],
+  subStep: number,
+  want: { matchingReal: boolean },
+): { z: tf.Tensor2D; matchingReal?: tf.Tensor[]; owned: tf.Tensor[] } {
+  const z = latentBatch(ctx, latentDim, subStep);
+  if (!want.matchingReal) return { z, owned: [z] };
+  const real = realBatch(ctx, dataShape, subStep).x;
+  return { z, matchingReal: [real], owned: [z, real] };
+}

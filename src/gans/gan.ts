@@ -7,7 +7,7 @@ import { buildNetworks, initializeWeights, type GanNetworks, type NetworkSpec } 
 import { buildStabilisedNetworks } from '../nets/sn-nets.js';
 import type { Regulariser } from '../losses/regularisers.js';
 import type { GanObjective } from '../losses/types.js';
-import { applyTraining, latentBatch, realBatch, trainableVariables } from './common.js';
+import { applyTraining, generatorInputs, latentBatch, realBatch, trainableVariables } from './common.js';
 import { registerVariant } from './registry.js';
 import { NETWORK_STABILISERS, discriminatorFeatures, needsStabilisedNets, netOptions, pack, type StabiliserOptions } from './stabilisers.js';
 import type { Critic } from './step.js';
@@ -106,14 +106,8 @@ export function plainGan(
         return { players: discriminatorPlayer, duels: [{ critic, real: [real], fake: [fake] }], owned: [real, z, fake] };
       },
       generatorRound(ctx, sub, want) {
-        const z = latentBatch(ctx, latentDim, sub);
-        const real = want.matchingReal ? realBatch(ctx, dataShape, sub).x : null;
-        return {
-          players: generatorPlayer,
-          play: () => ({ duels: [{ critic, fake: [applyTraining(G, z)] }] }),
-          matchingReal: real ? [real] : undefined,
-          owned: real ? [z, real] : [z],
-        };
+        const { z, matchingReal, owned } = generatorInputs(ctx, latentDim, dataShape, sub, want);
+        return { players: generatorPlayer, play: () => ({ duels: [{ critic, fake: [applyTraining(G, z)] }] }), matchingReal, owned };
       },
       generate: (g, z) => g.apply(z, { training: false }) as tf.Tensor,
       // One score per sample: with packing, D judges a pack of m copies of the sample.

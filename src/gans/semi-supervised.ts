@@ -10,7 +10,7 @@ import { buildConditionalDiscriminator, buildConditionalGenerator } from '../net
 import { objectiveFor } from '../losses/objectives.js';
 import { accuracy, oneHotLabels, softmaxCrossEntropy } from '../nn/label-embedding.js';
 import { seedNoise } from '../nn/seeded-noise.js';
-import { applyTraining, latentBatch, realBatch, trainableVariables } from './common.js';
+import { applyTraining, generatorInputs, latentBatch, realBatch, trainableVariables } from './common.js';
 import type { Critic } from './step.js';
 import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
 import { registerVariant } from './registry.js';
@@ -185,14 +185,8 @@ export function buildSemiSupervisedGan(config: RunConfig, data: Dataset): Classi
       generatorRound(ctx, sub, want) {
         // With no unsupervised term G cannot influence the classifier: no G update.
         if (!unsupervised) return null;
-        const z = latentBatch(ctx, latentDim, sub);
-        const real = want.matchingReal ? realBatch(ctx, dataShape, sub).x : null;
-        return {
-          players: gPlayer,
-          play: () => ({ duels: [{ critic, fake: [applyTraining(G, z)] }] }),
-          matchingReal: real ? [real] : undefined,
-          owned: real ? [z, real] : [z],
-        };
+        const { z, matchingReal, owned } = generatorInputs(ctx, latentDim, dataShape, sub, want);
+        return { players: gPlayer, play: () => ({ duels: [{ critic, fake: [applyTraining(G, z)] }] }), matchingReal, owned };
       },
       afterIteration: (ctx): IterationLogs => (options.accuracyEvery > 0 && (ctx.step + 1) % options.accuracyEvery === 0 ? { class_accuracy: heldOutAccuracy(ctx) } : {}),
       generate: (g, z) => g.apply(z, { training: false }) as tf.Tensor,

@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { STREAM, SUBSTEP_RANGES } from '../core/streams.js';
 import type { GanObjective } from '../losses/types.js';
 import type { JudgedDuel, Regulariser } from '../losses/regularisers.js';
+import { takeScalar } from './common.js';
 import { diffAugment, type Augmentation } from './diffaugment.js';
 import { featureMatchingLoss, snapshotTraining } from './stabilisers.js';
 import type { IterationContext, IterationLogs } from './types.js';
@@ -149,12 +150,6 @@ export function minimizeLogged(
   const logged: Record<string, number> = {};
   for (const [name, t] of Object.entries(kept)) logged[name] = takeScalar(t);
   return { total: takeScalar(value), logged };
-}
-
-function takeScalar(t: tf.Tensor): number {
-  const v = t.dataSync()[0];
-  t.dispose();
-  return v;
 }
 
 /** Accumulates a loss: total + weight·term, the term logged under its name. */
