@@ -6,7 +6,7 @@ import { initializeWeights } from '../nets/init.js';
 import { buildConditionalDiscriminator, buildConditionalGenerator } from '../nets/conditional.js';
 import { applyTraining, latentBatch, realBatch, trainableVariables } from './common.js';
 import type { Critic } from './step.js';
-import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
+import { composeVariant, createOptimizers, discriminatorSpectralNorm, readVariantOptions, stepSettings } from './variant.js';
 import { registerVariant } from './registry.js';
 import { STREAM, type GanVariant } from './types.js';
 
@@ -28,13 +28,13 @@ export function hasEncoder(v: GanVariant): v is EncoderVariant {
  * A gradient penalty or R1 differentiates D in x and z together.
  */
 export function buildBiGan(config: RunConfig, data: Dataset): EncoderVariant {
-  const { stabilisers } = readVariantOptions(config, data, { variant: 'bigan' });
+  const { stabilisers } = readVariantOptions(config, data, { variant: 'bigan', networkStabilisers: ['spectralNorm'] });
   const latentDim = config.latentDim;
   const dataShape = data.shape;
   const buildG = () => buildConditionalGenerator({ model: config.model, dataShape, latentDim, conditionDim: 0, hidden: config.hidden });
   const G = buildG();
   const E = buildConditionalDiscriminator({ model: config.model, dataShape, hidden: config.hidden, adversarial: false, heads: [{ name: 'z', units: latentDim }], name: 'encoder' });
-  const D = buildConditionalDiscriminator({ model: config.model, dataShape, hidden: config.hidden, condition: { size: latentDim, mode: 'concat', inputName: 'z' } });
+  const D = buildConditionalDiscriminator({ model: config.model, dataShape, hidden: config.hidden, condition: { size: latentDim, mode: 'concat', inputName: 'z' }, spectralNorm: discriminatorSpectralNorm(stabilisers, 'bigan') });
   initializeWeights(G, config.seed, STREAM.init);
   initializeWeights(D, config.seed, STREAM.init + 1);
   initializeWeights(E, config.seed, STREAM.init + 2);

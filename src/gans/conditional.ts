@@ -9,7 +9,7 @@ import { buildConditionalDiscriminator, buildConditionalGenerator } from '../net
 import { oneHotLabels, randomLabels, roundRobinLabels, softmaxCrossEntropy } from '../nn/label-embedding.js';
 import { applyTraining, latentBatch, realBatch, trainableVariables } from './common.js';
 import type { Critic, CriticOutput } from './step.js';
-import { composeVariant, createOptimizers, labelled, readVariantOptions, stepSettings } from './variant.js';
+import { composeVariant, createOptimizers, discriminatorSpectralNorm, labelled, readVariantOptions, stepSettings } from './variant.js';
 import { registerVariant } from './registry.js';
 import { STREAM, type GanVariant } from './types.js';
 import { requireClasses } from './variant-options.js';
@@ -44,7 +44,7 @@ export function isLabelConditioned(v: GanVariant): boolean {
  * judged against them. ACGAN adds the class head's cross-entropy for both players.
  */
 export function buildConditionalGan(mode: ConditioningMode, config: RunConfig, data: Dataset): GanVariant {
-  const { own, stabilisers } = readVariantOptions(config, data, { variant: mode, own: ConditionalOptionsSchema });
+  const { own, stabilisers } = readVariantOptions(config, data, { variant: mode, own: ConditionalOptionsSchema, networkStabilisers: ['spectralNorm'] });
   const numClasses = requireClasses(data, mode, own.numClasses);
   const G = buildConditionalGenerator({ model: config.model, dataShape: data.shape, latentDim: config.latentDim, conditionDim: numClasses, hidden: config.hidden });
   const D = buildConditionalDiscriminator({
@@ -53,6 +53,7 @@ export function buildConditionalGan(mode: ConditioningMode, config: RunConfig, d
     hidden: config.hidden,
     condition: mode === 'acgan' ? undefined : { size: numClasses, mode: mode === 'cgan' ? 'concat' : 'projection', inputName: 'label' },
     heads: mode === 'acgan' ? [{ name: 'class_logits', units: numClasses }] : [],
+    spectralNorm: discriminatorSpectralNorm(stabilisers, mode),
   });
   initializeWeights(G, config.seed, STREAM.init);
   initializeWeights(D, config.seed, STREAM.init + 1);

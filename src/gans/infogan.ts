@@ -10,7 +10,7 @@ import { buildConditionalDiscriminator, buildConditionalGenerator } from '../net
 import { checkLabels, roundRobinLabels, softmaxCrossEntropy } from '../nn/label-embedding.js';
 import { applyTraining, latentBatch, realBatch, trainableVariables } from './common.js';
 import type { Critic, CriticOutput, WeightedTerm } from './step.js';
-import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
+import { composeVariant, createOptimizers, discriminatorSpectralNorm, readVariantOptions, stepSettings } from './variant.js';
 import { registerVariant } from './registry.js';
 import { STREAM, type GanVariant, type IterationContext } from './types.js';
 
@@ -110,7 +110,7 @@ export function isInfoGan(v: GanVariant): v is InfoGanVariant {
  * step: G's loss + λ·L_I on fresh codes.
  */
 export function buildInfoGan(config: RunConfig, data: Dataset): InfoGanVariant {
-  const { own, stabilisers } = readVariantOptions(config, data, { variant: 'infogan', own: InfoGanOptionsSchema });
+  const { own, stabilisers } = readVariantOptions(config, data, { variant: 'infogan', own: InfoGanOptionsSchema, networkStabilisers: ['spectralNorm'] });
   const codes: CodeLayout = { categorical: own.categoricalCodes ?? [data.numClasses ?? 10], continuous: own.continuousCodes };
   const width = codeWidth(codes);
   if (width === 0) throw new ConfigError('infogan needs at least one code: set options.categoricalCodes or options.continuousCodes');
@@ -118,7 +118,7 @@ export function buildInfoGan(config: RunConfig, data: Dataset): InfoGanVariant {
   const dataShape = data.shape;
   const buildG = () => buildConditionalGenerator({ model: config.model, dataShape, latentDim, conditionDim: width, hidden: config.hidden });
   const G = buildG();
-  const D = buildConditionalDiscriminator({ model: config.model, dataShape, hidden: config.hidden, heads: [{ name: 'q', units: width }] });
+  const D = buildConditionalDiscriminator({ model: config.model, dataShape, hidden: config.hidden, heads: [{ name: 'q', units: width }], spectralNorm: discriminatorSpectralNorm(stabilisers, 'infogan') });
   initializeWeights(G, config.seed, STREAM.init);
   initializeWeights(D, config.seed, STREAM.init + 1);
   const optimizers = createOptimizers(config, stabilisers);

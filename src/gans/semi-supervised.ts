@@ -12,7 +12,7 @@ import { accuracy, oneHotLabels, softmaxCrossEntropy } from '../nn/label-embeddi
 import { seedNoise } from '../nn/seeded-noise.js';
 import { applyTraining, generatorInputs, latentBatch, realBatch, trainableVariables } from './common.js';
 import type { Critic } from './step.js';
-import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
+import { composeVariant, createOptimizers, discriminatorSpectralNorm, readVariantOptions, stepSettings } from './variant.js';
 import { registerVariant } from './registry.js';
 import { STREAM, type GanVariant, type IterationContext, type IterationLogs } from './types.js';
 import { requireClasses } from './variant-options.js';
@@ -88,7 +88,7 @@ export function hasClassifier(v: GanVariant): v is ClassifierVariant {
  * data (feature matching, on by default) or plays the adversarial loss.
  */
 export function buildSemiSupervisedGan(config: RunConfig, data: Dataset): ClassifierVariant {
-  const own = readVariantOptions(config, data, { variant: 'ssgan', own: SemiSupervisedOptionsSchema, featureMatching: true });
+  const own = readVariantOptions(config, data, { variant: 'ssgan', own: SemiSupervisedOptionsSchema, featureMatching: true, networkStabilisers: ['spectralNorm'] });
   const options = own.own;
   const numClasses = requireClasses(data, 'ssgan');
   if (objectiveFor(config.loss).loss.probability === null) {
@@ -108,6 +108,7 @@ export function buildSemiSupervisedGan(config: RunConfig, data: Dataset): Classi
     heads: [{ name: 'class_logits', units: numClasses }],
     featuresOutput: true,
     gaussianNoise: { input: options.inputNoise, hidden: options.hiddenNoise },
+    spectralNorm: discriminatorSpectralNorm(own.stabilisers, 'ssgan'),
   });
   initializeWeights(G, config.seed, STREAM.init);
   initializeWeights(D, config.seed, STREAM.init + 1);

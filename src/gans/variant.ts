@@ -181,3 +181,12 @@ export function stepSettings(
 export function labelled(classes: number): Partial<VariantCapabilities> {
   return { labels: classes };
 }
+
+/**
+ * Spectral norm for variants whose discriminator builder takes it (src/nets/conditional.ts):
+ * on for `true` or 'discriminator'; 'both' would normalise G too, which those generators lack.
+ */
+export function discriminatorSpectralNorm(o: StabiliserOptions, variant: string): boolean {
+  if (o.spectralNorm === 'both') throw new ConfigError(`--variant ${variant} normalises its discriminator only: use options.spectralNorm true (or 'discriminator'), not 'both'`);
+  return o.spectralNorm !== false;
+}

@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { NetworkError, type ModelName } from './types.js';
 import { concatCondition, conditionInput, projectionTerm } from '../nn/label-embedding.js';
 import { SeededGaussianNoise } from '../nn/seeded-noise.js';
+import { SpectralConv2D, SpectralDense } from '../nn/spectral-norm.js';
 
 /**
  * Networks with extra inputs and outputs, built with the tfjs-layers functional API so
@@ -45,6 +46,11 @@ export interface ConditionalDiscriminatorSpec {
   gaussianNoise?: { input: number; hidden: number };
   /** Also output the body's features φ(x), last (feature matching needs them). */
   featuresOutput?: boolean;
+  /**
+   * Spectral normalisation (Miyato et al. 2018) of every dense and conv kernel of D: the
+   * body, the score and the heads (Miyato & Koyama's projection discriminator is trained so).
+   */
+  spectralNorm?: boolean;
   name?: string;
 }
 
@@ -126,6 +132,14 @@ export function buildConditionalDiscriminator(spec: ConditionalDiscriminatorSpec
     inputs.push(c);
   }
   const concat = c !== null && spec.condition?.mode === 'concat';
+  const sn = spec.spectralNorm ?? false;
+  const linear = (units: number, h: tfl.SymbolicTensor, opts: { name?: string } = {}) =>
+    sn ? (new SpectralDense({ units, name: opts.name }).apply(h) as tfl.SymbolicTensor) : dense(units, h, opts);
+  const downConv = (filters: number, h: tfl.SymbolicTensor) =>
+    (sn
+      ? new SpectralConv2D({ filters, kernelSize: 4, strides: 2, padding: 'same' })
+      : tfl.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same' })
+    ).apply(h) as tfl.SymbolicTensor;
   let phi: tfl.SymbolicTensor;
   if (spec.model === 'mlp') {
     const points = isPoints(dataShape);
@@ -136,7 +150,7 @@ export function buildConditionalDiscriminator(spec: ConditionalDiscriminatorSpec
     if (noise) h = addNoise(h, noise.input);
     if (concat && c) h = concatCondition(h, c);
     for (const units of hidden) {
-      h = act(points ? 'relu' : 'leaky-relu', dense(units, h));
+      h = act(points ? 'relu' : 'leaky-relu', linear(units, h));
       if (noise) h = addNoise(h, noise.hidden);
     }
     phi = h;
@@ -144,25 +158,25 @@ export function buildConditionalDiscriminator(spec: ConditionalDiscriminatorSpec
     const channels = [...convPlan(dataShape).channels].reverse();
     let h = x;
     channels.forEach((filters, i) => {
-      h = tfl.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same' }).apply(h) as tfl.SymbolicTensor;
+      h = downConv(filters, h);
       if (i > 0) h = batchNorm(h);
       h = act('leaky-relu', h);
     });
     h = tfl.layers.flatten().apply(h) as tfl.SymbolicTensor;
-    if (concat && c) h = act('leaky-relu', dense(spec.hidden?.[0] ?? 512, concatCondition(h, c)));
+    if (concat && c) h = act('leaky-relu', linear(spec.hidden?.[0] ?? 512, concatCondition(h, c)));
     phi = h;
   } else {
     throw new NetworkError(`unknown model '${String(spec.model)}'; choose one of: mlp, dcgan`);
   }
   const outputs: tfl.SymbolicTensor[] = [];
   if (adversarial) {
-    let score = dense(1, phi, { name: 'score' });
+    let score = linear(1, phi, { name: 'score' });
     if (c && spec.condition?.mode === 'projection') {
       score = tfl.layers.add().apply([score, projectionTerm(phi, c)]) as tfl.SymbolicTensor;
     }
     outputs.push(score);
   }
-  for (const head of heads) outputs.push(dense(head.units, phi, { name: head.name }));
+  for (const head of heads) outputs.push(linear(head.units, phi, { name: head.name }));
   if (spec.featuresOutput) outputs.push(phi);
   return tfl.model({ inputs, outputs: outputs.length === 1 ? outputs[0] : outputs, name: spec.name ?? 'discriminator' });
 }

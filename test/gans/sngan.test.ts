@@ -105,3 +105,24 @@ test('sngan D survives a save/load round trip with u, and training keeps the ten
   v.dispose();
   assert.throws(() => createVariant(config({ ...base, options: { spectralNorm: false } }, data), data), ConfigError);
 });
+
+test('spectral norm in the conditional critics: projection (Miyato & Koyama), acgan and bigan normalise every D kernel', () => {
+  for (const variant of ['projection', 'acgan', 'bigan', 'infogan']) {
+    const v = createVariant(config({ ...base, variant, options: { spectralNorm: true } }, data), data);
+    const D = v.models().discriminator;
+    const layers = spectralLayers(D);
+    // Two hidden layers, the score, and any heads (ACGAN's classes, InfoGAN's Q).
+    const heads = variant === 'acgan' || variant === 'infogan' ? 1 : 0;
+    assert.equal(layers.length, 3 + heads, `${variant}: ${layers.map((l) => l.name).join(', ')}`);
+    assert.equal(spectralLayers(v.models().generator).length, 0);
+    train(v, data, 32, 0, 20);
+    for (const layer of layers) {
+      const kernel = layer.getWeights()[0];
+      const [rows, cols] = kernel.shape;
+      const ratio = exactSigma(kernel.dataSync(), rows, cols) / layer.sigma();
+      assert.ok(ratio >= 1 - 1e-5 && ratio < 1.05, `${variant} ${layer.name}: σ(W)/σ̂ = ${ratio}`);
+    }
+    v.dispose();
+  }
+  assert.throws(() => createVariant(config({ ...base, variant: 'cgan', options: { spectralNorm: 'both' } }, data), data), /normalises its discriminator only/);
+});
