@@ -17,3 +17,8 @@ export function fsReason(e: unknown): string {
   if (code && REASONS[code]) return REASONS[code];
   return e instanceof Error ? e.message : String(e);
 }
+
+/** A file or folder that cannot be read or written, said in one line with the fix. */
+export class FileError extends Error {
+  override name = 'FileError';
+}
