@@ -32,8 +32,14 @@ export function startRun(input: RunConfigInput, dir: string): RunHandle {
   const data = loadDataset(input.data ?? 'mnist');
   const config = resolveConfig(input, data.kind);
   checkConfigLimits(config);
-  createRunFolder(dir, config);
+  // Built before the folder: a config the variant refuses leaves nothing on disk.
   const variant = createVariant(config, data);
+  try {
+    createRunFolder(dir, config);
+  } catch (e) {
+    variant.dispose();
+    throw e;
+  }
   return { dir, config, data, variant, startStep: 0 };
 }
 
@@ -178,6 +184,8 @@ export async function trainRun(run: RunHandle, opts: TrainRunOptions = {}): Prom
     progress.update(step, logs);
     if (baselineTensors === null) baselineTensors = tf.memory().numTensors;
     if (stop) throw new Interrupted(step);
+    // Steps chain as microtasks; yield to the event loop so a signal's handler can run.
+    if (opts.signal) await new Promise<void>((ok) => setImmediate(ok));
   };
 
   let step = run.startStep;

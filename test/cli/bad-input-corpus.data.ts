@@ -56,10 +56,10 @@ export const BAD_INPUTS: BadInput[] = [
   { args: ['train', '--config', '$T'], code: 2, phrase: 'it is a folder, not a file' },
   { args: ['train', '--config', '$T/none.json'], code: 2, phrase: 'config file not found' },
   // train: where the run goes
-  { args: ['train', '--data', 'ring8', '--out', '/proc/gankit-x'], code: 1, phrase: 'cannot create folder /proc/gankit-x' },
-  { args: ['train', '--data', 'ring8', '--out', '$T/f.txt/run'], files: { 'f.txt': 'x' }, code: 1, phrase: 'f.txt is a file, not a folder' },
-  { args: ['train', '--data', 'ring8', '--out', '$T/f.txt'], files: { 'f.txt': 'x' }, code: 1, phrase: 'is a file, not a folder' },
-  { args: ['train', '--data', 'ring8', '--out', '$RUN'], code: 1, phrase: 'already exists and is not empty' },
+  { args: ['train', '--data', 'ring8', '--model', 'mlp', '--out', '/proc/gankit-x'], code: 1, phrase: 'cannot create folder /proc/gankit-x' },
+  { args: ['train', '--data', 'ring8', '--model', 'mlp', '--out', '$T/f.txt/run'], files: { 'f.txt': 'x' }, code: 1, phrase: 'f.txt is a file, not a folder' },
+  { args: ['train', '--data', 'ring8', '--model', 'mlp', '--out', '$T/f.txt'], files: { 'f.txt': 'x' }, code: 1, phrase: 'is a file, not a folder' },
+  { args: ['train', '--data', 'ring8', '--model', 'mlp', '--out', '$RUN'], code: 1, phrase: 'already exists and is not empty' },
   // train: data
   { args: ['train', '--data', 'idx:$T/train-images-idx3-ubyte'], files: { 'train-images-idx3-ubyte': encodeIdx([0, 28, 28], new Uint8Array(0)) }, code: 1, phrase: 'holds 0 images' },
   { args: ['train', '--data', 'idx:$T/f.txt/x'], files: { 'f.txt': 'x' }, code: 1, phrase: 'no such file or folder' },
