@@ -14,16 +14,34 @@ export function parseFlags<O extends Options>(command: string, argv: string[], o
     if (unknown) throw new UsageError(`unknown flag ${unknown[1]} for \`gankit ${command}\`; see \`gankit ${command} --help\``);
     const positional = /Unexpected argument '([^']+)'/.exec(msg);
     if (positional) throw new UsageError(`unexpected argument '${positional[1]}' for \`gankit ${command}\`; flags take the form --name value (see \`gankit ${command} --help\`)`);
-    const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(msg);
-    if (ambiguous) throw new UsageError(`a negative number as a flag value must be joined to its flag, e.g. ${ambiguous[1]}=-1`);
+    const ambiguous = /Option '([^' ]+)[^']*' argument is ambiguous/.exec(msg);
+    if (ambiguous) {
+      // The flag is followed by something starting with a dash: a negative number, or the next flag.
+      const flag = ambiguous[1];
+      const at = argv.indexOf(flag);
+      const next = at >= 0 ? argv[at + 1] : undefined;
+      if (next !== undefined && /^-\d|^-\.\d/.test(next)) throw new UsageError(`a negative number as a flag value must be joined to its flag, e.g. ${flag}=${next}`);
+      throw new UsageError(`${flag} needs a value${next !== undefined ? ` (it is followed by ${next})` : ''}; see \`gankit ${command} --help\``);
+    }
+    const missing = /Option '([^' ]+)[^']*' argument missing/.exec(msg);
+    if (missing) throw new UsageError(`${missing[1]} needs a value; see \`gankit ${command} --help\``);
     throw new UsageError(`${msg.split('\n')[0].replace(/\. To specify.*$/, '')} (see \`gankit ${command} --help\`)`);
   }
 }
 
-export function intFlag(name: string, value: string | undefined, min = 1): number | undefined {
+/**
+ * An integer flag written in decimal digits (1e3, 0x10 and 2.0 are refused: a count is
+ * typed as digits, and anything else is more often a typo than meant). `max` bounds values
+ * that can only be typos; `why` says what the bound protects.
+ */
+export function intFlag(name: string, value: string | undefined, min = 1, limit?: { max: number; why: string }): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}; got '${value}'`);
+  const text = value.trim();
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be a whole number ≥ ${min} written in digits, e.g. --${name} ${Math.max(min, 100)}; got '${value}'`);
+  }
+  if (limit && n > limit.max) throw new UsageError(`--${name} ${value} is more than ${limit.max.toLocaleString('en-US')} ${limit.why}; got '${value}'`);
   return n;
 }
 

@@ -6,7 +6,7 @@ export class UsageError extends Error {
 /** Error classes whose message is already a complete, actionable sentence for the user. */
 const USER_ERRORS = new Set([
   'UsageError', 'ConfigError', 'DataError', 'RunFolderError', 'BackendError', 'NpyError',
-  'CheckpointError', 'NetworkError', 'MetricError', 'DivergenceError', 'StudioError',
+  'CheckpointError', 'NetworkError', 'MetricError', 'DivergenceError', 'StudioError', 'FileError',
 ]);
 
 export function isUserError(e: unknown): e is Error {

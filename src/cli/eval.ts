@@ -1,7 +1,8 @@
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
 import { openRun } from '../train/run.js';
 import { evaluateVariant, type Evaluation } from '../train/evaluate.js';
-import { readNpy } from '../io/npy.js';
+import { readNpy, checkSamples } from '../io/npy.js';
+import { LIMITS } from '../train/limits.js';
 import { parseFlags, intFlag, choiceFlag } from './args.js';
 import { UsageError } from './errors.js';
 
@@ -57,6 +58,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     if (values.run) throw new UsageError('give either --run or --real/--fake, not both');
     const real = readNpy(values.real);
     const fake = readNpy(values.fake);
+    checkSamples(real, values.real);
+    checkSamples(fake, values.fake);
     await initBackend(backend as BackendRequest);
     const { evaluateArrayPair } = await import('../train/evaluate-arrays.js');
     printEvaluation(await evaluateArrayPair(real, fake), values.json === true);
@@ -64,9 +67,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
   }
   if (!values.run) throw new UsageError('gankit eval needs --run DIR, or --real and --fake .npy files');
   await initBackend(backend as BackendRequest);
-  const run = await openRun(values.run, { step: intFlag('step', values.step, 0) });
+  const n = intFlag('n', values.n, 1, LIMITS.samples);
+  const run = await openRun(values.run, { step: intFlag('step', values.step, 0), weightsOnly: true });
   if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
-  const e = await evaluateVariant(run.variant, run.data, { seed: intFlag('seed', values.seed, 0) ?? 0, n: intFlag('n', values.n) });
+  const e = await evaluateVariant(run.variant, run.data, { seed: intFlag('seed', values.seed, 0) ?? 0, n });
   printEvaluation({ run: values.run, step: run.startStep, ...e }, values.json === true);
   return 0;
 }

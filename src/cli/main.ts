@@ -3,6 +3,7 @@ import { sampleCommand } from './sample.js';
 import { evalCommand } from './eval.js';
 import { infoCommand } from './info.js';
 import { isUserError, UsageError } from './errors.js';
+import { fsReason } from '../io/fs-errors.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -54,6 +55,12 @@ export async function main(argv: string[]): Promise<number> {
     if (isUserError(e)) {
       console.error(`gankit: ${e.message}`);
       return e instanceof UsageError ? 2 : 1;
+    }
+    const io = e as NodeJS.ErrnoException;
+    if (io instanceof Error && typeof io.code === 'string' && typeof io.path === 'string') {
+      // A file-system error no loader caught: say which file and why in words.
+      console.error(`gankit: cannot ${io.syscall ?? 'use'} ${io.path}: ${fsReason(io)}`);
+      return 1;
     }
     const msg = e instanceof Error ? e.message : String(e);
     console.error(`gankit: ${msg}${verbose ? '' : ' (run with --verbose for details)'}`);

@@ -1,4 +1,5 @@
-import { extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
+import { removeStaleTemps } from '../io/atomic.js';
 import { existsSync } from 'node:fs';
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
 import { openRun } from '../train/run.js';
@@ -10,6 +11,7 @@ import { isMixture } from '../train/evaluate.js';
 import { Rng } from '../train/rng.js';
 import { parseFlags, intFlag, choiceFlag } from './args.js';
 import { UsageError } from './errors.js';
+import { LIMITS, MAX_FLOATS } from '../train/limits.js';
 
 export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png [flags]
 
@@ -46,13 +48,13 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   }
   if (!values.run) throw new UsageError('gankit sample needs --run DIR (a folder made by gankit train)');
   if (!values.out) throw new UsageError('gankit sample needs --out FILE.npy or FILE.png');
-  const n = intFlag('n', values.n) ?? 64;
+  const n = intFlag('n', values.n, 1, LIMITS.samples) ?? 64;
   const ext = extname(values.out).toLowerCase();
   if (ext !== '.npy' && ext !== '.png') throw new UsageError(`--out must end in .npy or .png; got '${values.out}'`);
   if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
   const backend = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   await initBackend(backend as BackendRequest);
-  const run = await openRun(values.run, { step: intFlag('step', values.step, 0) });
+  const run = await openRun(values.run, { step: intFlag('step', values.step, 0), weightsOnly: true });
   if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
   const label = intFlag('label', values.label, 0);
   if (label !== undefined) {
@@ -60,7 +62,11 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     if (k === null) throw new UsageError(`--label needs a variant that generates chosen classes (cgan, acgan, projection, infogan); this run is '${run.config.variant}', which takes no labels`);
     if (label >= k) throw new UsageError(`--label ${label} is out of range: this ${run.config.variant} run has ${k} classes (0–${k - 1})`);
   }
+  const per = run.variant.dataShape.reduce((a, b) => a * b, 1);
+  if (n * per > MAX_FLOATS) throw new UsageError(`--n ${n} samples of shape [${run.variant.dataShape}] would need ${Math.ceil((n * per * 4) / 2 ** 30)} GiB; draw at most ${Math.floor(MAX_FLOATS / per).toLocaleString('en-US')} per call`);
   const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label });
+  // A sample write killed before now left its temp file beside --out.
+  removeStaleTemps(dirname(values.out), `.${basename(values.out)}.`);
   if (ext === '.npy') {
     writeNpy(values.out, { shape: samples.shape, data: samples.data });
   } else if (samples.kind === 'points') {

@@ -53,7 +53,14 @@ export async function studioCommand(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  console.log(`gankit studio: ${studio.url}${values.run ? ` (run ${values.run})` : ''} — Ctrl-C to stop`);
+  if (studio.exposed) {
+    console.error(
+      `gankit studio: warning: listening on ${studio.address}, beyond this machine: anyone who can reach this address can read ${values.run ? `the run ${values.run} and ` : ''}the studio. Use --host 127.0.0.1 to keep it local.`,
+    );
+    console.log(`gankit studio: listening on ${studio.address}; from this machine open ${studio.url}${values.run ? ` (run ${values.run})` : ''} — Ctrl-C to stop`);
+  } else {
+    console.log(`gankit studio: ${studio.url}${values.run ? ` (run ${values.run})` : ''} — Ctrl-C to stop`);
+  }
   const server = studio;
   await new Promise<void>((done) => {
     const stop = () => {

@@ -5,10 +5,12 @@ import { LOSS_TYPES, resolveConfig, type RunConfigInput, type LossConfig } from 
 import { MODEL_NAMES } from '../nets/types.js';
 import { variantNames, variantSummary } from '../gans/index.js';
 import { datasetNames, loadDataset } from '../data/index.js';
-import { startRun, openRun, trainRun } from '../train/run.js';
+import { startRun, openRun, resumeRun, trainRun } from '../train/run.js';
+import { LIMITS } from '../train/limits.js';
 import { checkpointName } from '../train/checkpoint.js';
 import { parseFlags, intFlag, numberFlag, choiceFlag } from './args.js';
 import { UsageError } from './errors.js';
+import { fsReason } from '../io/fs-errors.js';
 import { TTUR_OPTIMIZERS } from '../gans/stabilisers.js';
 
 /** The bundled default: DCGAN on the bundled MNIST digits, a few minutes on 2 cores. */
@@ -83,11 +85,23 @@ const FLAGS = {
 
 function readConfigFile(path: string): RunConfigInput {
   if (!existsSync(path)) throw new UsageError(`config file not found: ${path}`);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as RunConfigInput;
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read config file ${path}: ${fsReason(e)}`);
+  }
+  let parsed: unknown;
+  try {
+    // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse rejects it.
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new UsageError(`${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UsageError(`${path} must hold a JSON object of settings, e.g. {"data": "ring8", "steps": 2000}; it holds ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}`);
+  }
+  return parsed as RunConfigInput;
 }
 
 function defaultOutDir(c: RunConfigInput): string {
@@ -120,18 +134,18 @@ export function configFromFlags(values: Record<string, string | boolean | string
   const set = <K extends keyof RunConfigInput>(k: K, v: RunConfigInput[K] | undefined) => {
     if (v !== undefined) c[k] = v;
   };
-  set('steps', intFlag('steps', str('steps')));
-  set('batchSize', intFlag('batch', str('batch')));
-  set('criticSteps', intFlag('critic-steps', str('critic-steps')));
-  set('latentDim', intFlag('latent-dim', str('latent-dim')));
+  set('steps', intFlag('steps', str('steps'), 1, LIMITS.steps));
+  set('batchSize', intFlag('batch', str('batch'), 1, LIMITS.batch));
+  set('criticSteps', intFlag('critic-steps', str('critic-steps'), 1, LIMITS.criticSteps));
+  set('latentDim', intFlag('latent-dim', str('latent-dim'), 1, LIMITS.width));
   set('seed', intFlag('seed', str('seed'), 0));
-  set('sampleEvery', intFlag('sample-every', str('sample-every')));
-  set('checkpointEvery', intFlag('checkpoint-every', str('checkpoint-every')));
-  set('logEvery', intFlag('log-every', str('log-every')));
+  set('sampleEvery', intFlag('sample-every', str('sample-every'), 1, LIMITS.every));
+  set('checkpointEvery', intFlag('checkpoint-every', str('checkpoint-every'), 1, LIMITS.every));
+  set('logEvery', intFlag('log-every', str('log-every'), 1, LIMITS.every));
   set('realLabel', numberFlag('label-smoothing', str('label-smoothing'), { positive: true, max: 1 }));
-  if (str('hidden')) {
-    const widths = (str('hidden') as string).split(',').map((w) => Number(w.trim()));
-    if (widths.some((w) => !Number.isInteger(w) || w < 1)) throw new UsageError(`--hidden takes positive integers separated by commas, e.g. 128,128; got '${str('hidden')}'`);
+  if (str('hidden') !== undefined) {
+    const widths = (str('hidden') as string).split(',').map((w) => (/^\s*\d+\s*$/.test(w) ? Number(w) : NaN));
+    if (widths.some((w) => !Number.isInteger(w) || w < 1 || w > LIMITS.width.max)) throw new UsageError(`--hidden takes positive integers separated by commas, e.g. 128,128 (each at most ${LIMITS.width.max}); got '${str('hidden')}'`);
     c.hidden = widths;
   }
   const options = values.option as string[] | undefined;
@@ -179,7 +193,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (values.resume) {
     const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'ttur'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length) throw new UsageError(`--resume continues a run with its own config; drop --${conflicting.join(', --')} (only --steps may change)`);
-    run = await openRun(values.resume, { steps: intFlag('steps', values.steps) });
+    run = await resumeRun(values.resume, { steps: intFlag('steps', values.steps, 1, LIMITS.steps) });
     if (run.startStep >= run.config.steps) {
       console.log(`${values.resume} already finished ${run.startStep} of ${run.config.steps} steps; raise the target with --steps N`);
       return 0;
@@ -209,7 +223,24 @@ async function finish(run: Awaited<ReturnType<typeof openRun>>, backendName: str
   console.error(
     `${run.startStep > 0 ? `resuming ${run.dir} at step ${run.startStep}` : `training into ${run.dir}`}: ${c.variant} / ${c.model}${loss} on ${c.data}, ${c.steps} steps, batch ${c.batchSize}, k=${c.criticSteps}, seed ${c.seed}`,
   );
-  const result = await trainRun(run, { quiet, backendName });
+  // Ctrl-C: finish the step under way, checkpoint it, then stop; a second Ctrl-C quits at once.
+  const stop = new AbortController();
+  const onSigint = () => {
+    if (stop.signal.aborted) process.exit(130);
+    console.error('\ngankit: stopping after this step (Ctrl-C again to quit without a checkpoint)');
+    stop.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let result;
+  try {
+    result = await trainRun(run, { quiet, backendName, signal: stop.signal });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (result.interrupted) {
+    console.error(`gankit: interrupted at step ${result.step} of ${c.steps}; checkpoint written to ${join(run.dir, 'checkpoints', checkpointName(result.step))}. Continue with: gankit train --resume ${run.dir}`);
+    return 130;
+  }
   if (result.diverged) {
     console.error(
       `gankit: ${result.diverged.message}; stopped. The last good checkpoint is ${result.lastCheckpoint === null ? 'none (no checkpoint was written before it)' : join(run.dir, 'checkpoints', checkpointName(result.lastCheckpoint))}. Lower the learning rates (--lr-g/--lr-d) or try --loss wgan-gp.`,

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { join, basename } from 'node:path';
 import { DataError, type StoredDataset } from './types.js';
 import { storedDataset, unitToModel } from './stored.js';
+import { fsReason } from '../io/fs-errors.js';
 
 /** A parsed IDX file (the MNIST / Fashion-MNIST format): unsigned bytes only. */
 export interface IdxArray {
@@ -38,7 +39,13 @@ export function parseIdx(buf: Buffer, what: string): IdxArray {
 }
 
 function readIdxFile(path: string): IdxArray {
-  return parseIdx(readFileSync(path), path);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new DataError(`cannot read ${path}: ${fsReason(e)}`);
+  }
+  return parseIdx(buf, path);
 }
 
 function findFile(dir: string, stems: string[]): string | null {
@@ -72,6 +79,7 @@ export function idxDataset(path: string): StoredDataset {
     throw new DataError(`${imagesPath}: expected an images file of rank 3 (N×H×W), got rank ${images.dims.length}`);
   }
   const [n, h, w] = images.dims;
+  if (n === 0 || h === 0 || w === 0) throw new DataError(`${imagesPath}: holds ${n} images of ${h}×${w} pixels; there is nothing to train on`);
   const x = new Float32Array(n * h * w);
   for (let i = 0; i < x.length; i++) x[i] = images.data[i] / 255;
   let labels: Int32Array | undefined;
@@ -82,7 +90,13 @@ export function idxDataset(path: string): StoredDataset {
     }
     labels = Int32Array.from(l.data);
   }
-  const numClasses = labels ? Math.max(...labels) + 1 : undefined;
+  // A loop, not Math.max(...labels): spreading 300,000 arguments overflows the call stack.
+  let numClasses: number | undefined;
+  if (labels) {
+    let top = 0;
+    for (let i = 0; i < labels.length; i++) if (labels[i] > top) top = labels[i];
+    numClasses = top + 1;
+  }
   return storedDataset({ name: `idx:${path}`, kind: 'images', shape: [h, w, 1], x: unitToModel(x), labels, numClasses });
 }
 

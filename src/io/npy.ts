@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic.js';
+import { fsReason } from './fs-errors.js';
 
 export interface NpyArray {
   shape: number[];
@@ -9,6 +10,9 @@ export interface NpyArray {
 export class NpyError extends Error {
   override name = 'NpyError';
 }
+
+/** The most values one .npy may hold here (1 GiB of float32). */
+const MAX_VALUES = 2 ** 28;
 
 /** Encodes a float32 C-order .npy (format 1.0), the array format every Python tool reads. */
 export function encodeNpy(arr: NpyArray): Uint8Array {
@@ -44,8 +48,11 @@ export function decodeNpy(buf: Uint8Array, what = 'array'): NpyArray {
   const shapeMatch = /'shape':\s*\(([^)]*)\)/.exec(header);
   if (!descr || !fortran || !shapeMatch) throw new NpyError(`${what}: unreadable .npy header`);
   if (fortran === 'True') throw new NpyError(`${what}: Fortran-order arrays are not supported; save with np.ascontiguousarray`);
-  const shape = shapeMatch[1].split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const dims = shapeMatch[1].split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (dims.some((d) => !/^\d+L?$/.test(d))) throw new NpyError(`${what}: the .npy header's shape (${shapeMatch[1]}) must list non-negative whole numbers; the file is damaged`);
+  const shape = dims.map((d) => Number(d.replace(/L$/, '')));
   const n = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(n) || n > MAX_VALUES) throw new NpyError(`${what}: shape (${shape}) holds ${n} values, more than the ${MAX_VALUES.toLocaleString('en-US')} gankit reads at once`);
   const offset = start + headerLen;
   const body = buf.subarray(offset);
   const data = new Float32Array(n);
@@ -70,8 +77,24 @@ export function readNpy(path: string): NpyArray {
   let buf: Buffer;
   try {
     buf = readFileSync(path);
-  } catch {
-    throw new NpyError(`cannot read ${path}: no such file`);
+  } catch (e) {
+    throw new NpyError(`cannot read ${path}: ${fsReason(e)}`);
   }
   return decodeNpy(buf, path);
+}
+
+/**
+ * Checks an array meant as samples: at least one sample, and every value finite (a NaN
+ * or Inf would make the metrics loop or quietly print NaN). `what` names it in the message.
+ */
+export function checkSamples(arr: NpyArray, what: string): void {
+  if (arr.shape.length < 1 || arr.shape[0] === 0 || arr.data.length === 0) {
+    throw new NpyError(`${what} holds no samples (shape (${arr.shape})); give an array of shape [N, ...] with N ≥ 1`);
+  }
+  for (let i = 0; i < arr.data.length; i++) {
+    if (!Number.isFinite(arr.data[i])) {
+      const per = arr.data.length / arr.shape[0];
+      throw new NpyError(`${what} holds ${arr.data[i]} (sample ${Math.floor(i / per)}); every value must be a finite number`);
+    }
+  }
 }

@@ -14,8 +14,11 @@ export function lineChartSvg(title: string, series: { name: string; points: [num
   if (all.length === 0) return '';
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  // Folds, not Math.min(...xs): a long run's points would overflow the call stack as arguments.
+  const lo = (v: number[]) => v.reduce((a, b) => Math.min(a, b), Infinity);
+  const hi = (v: number[]) => v.reduce((a, b) => Math.max(a, b), -Infinity);
+  const [x0, x1] = [lo(xs), hi(xs)];
+  let [y0, y1] = [lo(ys), hi(ys)];
   if (y1 - y0 < 1e-9) { y0 -= 1; y1 += 1; }
   const m = { l: 52, r: 12, t: 26, b: 28 };
   const sx = (x: number) => m.l + ((x - x0) / Math.max(x1 - x0, 1e-9)) * (width - m.l - m.r);

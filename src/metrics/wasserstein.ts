@@ -8,6 +8,9 @@ function pointCount(x: Float32Array | Float64Array, dim: number, what: string): 
   if (!Number.isInteger(dim) || dim < 1 || x.length % dim !== 0) {
     throw new MetricError(`${what} must be row-major [N, ${dim}]; got ${x.length} numbers`);
   }
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw new MetricError(`${what} holds ${x[i]} at point ${Math.floor(i / dim)}; every coordinate must be a finite number`);
+  }
   return x.length / dim;
 }
 
@@ -50,6 +53,8 @@ export function solveAssignment(cost: Float64Array, n: number): Int32Array {
           col1 = j;
         }
       }
+      // A NaN or infinite cost would leave delta infinite and col1 at 0: the loop would never end.
+      if (!Number.isFinite(delta) || col1 === 0) throw new MetricError('the assignment costs hold a NaN or infinite value; every point must be finite');
       for (let j = 0; j <= n; j++) {
         if (used[j]) {
           rowPotential[rowOfCol[j]] += delta;

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { readMetrics, readRunConfig, RUN_FILES } from '../train/run-folder.js';
 
 export class StudioError extends Error {
@@ -20,7 +21,12 @@ export interface StudioServerOptions {
 }
 
 export interface StudioServer {
+  /** A URL that opens the studio from this machine. */
   url: string;
+  /** The address really bound, e.g. 127.0.0.1:8080 or 0.0.0.0:8080. */
+  address: string;
+  /** True when the server is reachable from beyond this machine (not bound to loopback). */
+  exposed: boolean;
   port: number;
   server: Server;
   close(): Promise<void>;
@@ -59,10 +65,69 @@ export function defaultAppDir(): string {
   }
 }
 
-/** Resolves `rel` inside `base`, or null when it would escape it. */
-function inside(base: string, rel: string): string | null {
-  const full = resolve(base, '.' + sep + rel);
-  return full === base || full.startsWith(base + sep) ? full : null;
+/** True when `full` is `base` or lies inside it. */
+function within(base: string, full: string): boolean {
+  return full === base || full.startsWith(base.endsWith(sep) ? base : base + sep);
+}
+
+/**
+ * The real path of `rel` inside `base` (itself a real path), or null when it would escape
+ * it: by `..`, or by a symbolic link anywhere on the way that points outside. Names that
+ * begin with a dot (.git, .env, temp files of a run being written) are never served.
+ */
+export function resolveInside(base: string, rel: string): string | null {
+  const parts = rel.split(/[\\/]+/).filter((p) => p.length > 0);
+  if (parts.some((p) => p.startsWith('.') || p.includes('\0'))) return null;
+  const full = resolve(base, ...parts);
+  if (!within(base, full)) return null;
+  let real: string;
+  try {
+    real = realpathSync(full);
+  } catch {
+    return null;
+  }
+  return within(base, real) ? real : null;
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
+}
+
+/** An address as it appears in a URL or a Host header: IPv6 in brackets. */
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * Which Host headers the server answers, so a web page elsewhere cannot reach it through
+ * DNS rebinding (a name of the attacker's that resolves to 127.0.0.1). Bound to loopback:
+ * the loopback names only. Bound to one address: that address and this machine's name.
+ * Bound to every interface: IP literals, which no rebinding can forge, and this machine's name.
+ */
+export function hostChecker(boundHost: string): (header: string | undefined) => boolean {
+  const names = new Set<string>();
+  const wildcard = isWildcard(boundHost);
+  if (isLoopback(boundHost)) for (const n of LOOPBACK_NAMES) names.add(n);
+  else {
+    names.add(hostname().toLowerCase());
+    if (!wildcard) names.add(urlHost(boundHost).toLowerCase());
+  }
+  names.add(urlHost(boundHost).toLowerCase());
+  return (header) => {
+    if (!header) return false;
+    const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header.trim().toLowerCase());
+    if (!m) return false;
+    const name = m[1];
+    if (names.has(name)) return true;
+    return wildcard && isIP(name.replace(/^\[|\]$/g, '')) !== 0;
+  };
 }
 
 function stepOf(name: string): number | null {
@@ -118,17 +183,21 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(head ? undefined : body);
 }
 
-function sendFile(res: ServerResponse, path: string, head: boolean): void {
-  if (!existsSync(path) || !statSync(path).isFile()) {
+function sendFile(res: ServerResponse, path: string | null, head: boolean): void {
+  if (path === null || !statSync(path).isFile()) {
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n', head);
     return;
   }
   send(res, 200, TYPES[extname(path)] ?? 'application/octet-stream', readFileSync(path), head);
 }
 
-function handler(appDir: string, runDir: string | null) {
+function handler(appDir: string, runDir: string | null, hostAllowed: (h: string | undefined) => boolean) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const head = req.method === 'HEAD';
+    if (!hostAllowed(req.headers.host)) {
+      send(res, 403, 'text/plain; charset=utf-8', 'this studio server does not answer for that Host name\n', head);
+      return;
+    }
     if (req.method !== 'GET' && !head) {
       send(res, 405, 'text/plain; charset=utf-8', 'the studio server only answers GET\n', head);
       return;
@@ -155,14 +224,10 @@ function handler(appDir: string, runDir: string | null) {
       return;
     }
     if (path.startsWith('/run/')) {
-      const file = runDir ? inside(runDir, path.slice('/run/'.length)) : null;
-      if (!file) send(res, 404, 'text/plain; charset=utf-8', 'not found\n', head);
-      else sendFile(res, file, head);
+      sendFile(res, runDir ? resolveInside(runDir, path.slice('/run/'.length)) : null, head);
       return;
     }
-    const file = inside(appDir, path === '/' ? 'index.html' : path.slice(1));
-    if (!file || basename(file).startsWith('.')) send(res, 404, 'text/plain; charset=utf-8', 'not found\n', head);
-    else sendFile(res, file, head);
+    sendFile(res, resolveInside(appDir, path === '/' ? 'index.html' : path.slice(1)), head);
   };
 }
 
@@ -173,21 +238,24 @@ function handler(appDir: string, runDir: string | null) {
  */
 export async function startStudioServer(opts: StudioServerOptions): Promise<StudioServer> {
   const host = opts.host ?? '127.0.0.1';
-  const appDir = resolve(opts.appDir ?? defaultAppDir());
-  if (!existsSync(join(appDir, 'index.html'))) {
-    throw new StudioError(`the studio is not built (no ${join(appDir, 'index.html')}); run \`npm run build:studio\``);
+  const appPath = resolve(opts.appDir ?? defaultAppDir());
+  if (!existsSync(join(appPath, 'index.html'))) {
+    throw new StudioError(`the studio is not built (no ${join(appPath, 'index.html')}); run \`npm run build:studio\``);
   }
+  // Served paths are compared with real paths: the roots must be real paths too.
+  const appDir = realpathSync(appPath);
   let runDir: string | null = null;
   if (opts.runDir !== undefined) {
-    runDir = resolve(opts.runDir);
-    if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new StudioError(`run folder ${opts.runDir} does not exist; give a folder that \`gankit train --out\` made`);
+    const given = resolve(opts.runDir);
+    if (!existsSync(given) || !statSync(given).isDirectory()) throw new StudioError(`run folder ${opts.runDir} does not exist; give a folder that \`gankit train --out\` made`);
+    runDir = realpathSync(given);
     try {
       readRunConfig(runDir);
     } catch (e) {
       throw new StudioError((e as Error).message);
     }
   }
-  const server = createServer(handler(appDir, runDir));
+  const server = createServer(handler(appDir, runDir, hostChecker(host)));
   await new Promise<void>((ok, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') fail(new StudioError(`port ${opts.port} is in use; pick another with --port`));
@@ -197,10 +265,14 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Stud
     });
     server.listen(opts.port, host, () => ok());
   });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host;
+  const bound = server.address() as AddressInfo;
+  const port = bound.port;
+  const wildcard = isWildcard(host);
   return {
-    url: `http://${shownHost}:${port}/`,
+    // From this machine a wildcard bind is reached through loopback.
+    url: `http://${wildcard ? '127.0.0.1' : urlHost(host)}:${port}/`,
+    address: `${urlHost(bound.address)}:${port}`,
+    exposed: !isLoopback(host),
     port,
     server,
     close: () =>

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeDirAtomicAsync } from '../io/atomic.js';
+import { fsReason } from '../io/fs-errors.js';
 import type { GanVariant } from '../gans/types.js';
 
 /** What a checkpoint records besides weights: enough to continue exactly. */
@@ -47,18 +48,32 @@ interface ModelJson {
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
 }
 
+/** The parts of model.json this reader needs, checked: a foreign or damaged file says so. */
+function parseModelJson(jsonPath: string): ModelJson {
+  const parsed = readJson(jsonPath) as Partial<ModelJson> | null;
+  const manifest = parsed?.weightsManifest;
+  const ok = Array.isArray(manifest) && manifest.every((g) =>
+    g !== null && typeof g === 'object' && Array.isArray(g.paths) && g.paths.every((p) => typeof p === 'string') && Array.isArray(g.weights)
+    && g.weights.every((w) => w !== null && typeof w === 'object' && typeof w.name === 'string' && Array.isArray(w.shape) && w.shape.every((d) => Number.isInteger(d) && d >= 0)));
+  if (!ok) throw new CheckpointError(`${jsonPath} is not a TF.js layers model (no valid weightsManifest); it is damaged or from another tool`);
+  return parsed as ModelJson;
+}
+
 /** Reads a saved model's weights in save order (which is model.weights order). */
 export function readSavedWeights(dir: string): tf.Tensor[] {
   const jsonPath = join(dir, 'model.json');
   if (!existsSync(jsonPath)) throw new CheckpointError(`${dir}: no model.json (incomplete or foreign checkpoint)`);
-  let parsed: ModelJson;
-  try {
-    parsed = JSON.parse(readFileSync(jsonPath, 'utf8')) as ModelJson;
-  } catch {
-    throw new CheckpointError(`${jsonPath}: corrupt JSON`);
-  }
+  const parsed = parseModelJson(jsonPath);
   const specs = parsed.weightsManifest.flatMap((g) => g.weights);
-  const bins = parsed.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(join(dir, p)));
+  const bins = parsed.weightsManifest.flatMap((g) => g.paths).map((p) => {
+    const file = join(dir, p);
+    if (basename(p) !== p) throw new CheckpointError(`${jsonPath} names weight file '${p}' outside its folder (a foreign checkpoint)`);
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new CheckpointError(`cannot read ${file}: ${fsReason(e)} (incomplete checkpoint; resume from another one with --step)`);
+    }
+  });
   const buf = Buffer.concat(bins);
   const expected = specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * 4, 0);
   if (buf.length !== expected) throw new CheckpointError(`${dir}: weights.bin has ${buf.length} bytes, model.json expects ${expected} (corrupt checkpoint)`);
@@ -77,6 +92,22 @@ export function loadWeightsInto(model: tfl.LayersModel, dir: string): void {
   tf.dispose(values);
 }
 
+/**
+ * Adam's running products β1^t and β2^t. TF.js's setWeights recomputes them as pow(β, t + 1),
+ * which differs from the product accumulated step by step in float32 in the last bits, so a
+ * resumed run would drift from an uninterrupted one; a checkpoint records them as they are.
+ */
+interface AdamAccumulators {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+}
+
+function adamAccumulators(opt: tf.Optimizer): AdamAccumulators | null {
+  if (!(opt instanceof tf.AdamOptimizer)) return null;
+  const acc = opt as unknown as Partial<AdamAccumulators>;
+  return acc.accBeta1 instanceof tf.Variable && acc.accBeta2 instanceof tf.Variable ? (acc as AdamAccumulators) : null;
+}
+
 async function saveOptimizer(opt: tf.Optimizer, path: string): Promise<void> {
   const weights = await opt.getWeights();
   const { data, specs } = await tf.io.encodeWeights(weights);
@@ -84,15 +115,50 @@ async function saveOptimizer(opt: tf.Optimizer, path: string): Promise<void> {
   for (const w of weights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
   writeFileSync(`${path}.bin`, new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
   writeFileSync(`${path}.json`, JSON.stringify(specs));
+  const acc = adamAccumulators(opt);
+  // A float32 value printed by JSON.stringify parses back to the same float32.
+  if (acc) writeFileSync(`${path}.state.json`, JSON.stringify({ accBeta1: acc.accBeta1.dataSync()[0], accBeta2: acc.accBeta2.dataSync()[0] }));
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CheckpointError(`cannot read ${path}: ${fsReason(e)} (incomplete checkpoint)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CheckpointError(`${path} is corrupt JSON (a damaged checkpoint; resume from an earlier one with --step or retrain)`);
+  }
 }
 
 async function loadOptimizer(opt: tf.Optimizer, path: string): Promise<void> {
-  if (!existsSync(`${path}.json`)) return; // an optimizer that had not stepped yet saves nothing useful
-  const specs = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as tf.io.WeightsManifestEntry[];
+  if (!existsSync(`${path}.json`) || !existsSync(`${path}.bin`)) {
+    throw new CheckpointError(
+      `${dirname(path)} has no saved state for the ${basename(path)} optimizer (${basename(path)}.json/.bin): resuming would restart its moments and not continue the run; resume from another checkpoint, or start a new run`,
+    );
+  }
+  const specs = readJson(`${path}.json`);
+  if (!Array.isArray(specs)) throw new CheckpointError(`${path}.json is not an optimizer weight list (a damaged checkpoint)`);
   const buf = readFileSync(`${path}.bin`);
-  const named = tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length), specs);
-  await opt.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
+  const manifest = specs as tf.io.WeightsManifestEntry[];
+  const expected = manifest.reduce((a, s) => a + (Array.isArray(s.shape) ? s.shape.reduce((x, y) => x * y, 1) : NaN) * 4, 0);
+  if (buf.length !== expected) throw new CheckpointError(`${path}.bin has ${buf.length} bytes, ${basename(path)}.json expects ${expected} (a damaged checkpoint)`);
+  const named = tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length), manifest);
+  await opt.setWeights(manifest.map((s) => ({ name: s.name, tensor: named[s.name] })));
   tf.dispose(Object.values(named));
+  const acc = adamAccumulators(opt);
+  if (acc && existsSync(`${path}.state.json`)) {
+    const state = readJson(`${path}.state.json`) as Partial<Record<'accBeta1' | 'accBeta2', unknown>>;
+    if (typeof state.accBeta1 !== 'number' || typeof state.accBeta2 !== 'number') throw new CheckpointError(`${path}.state.json lacks accBeta1/accBeta2 (a damaged checkpoint)`);
+    const { accBeta1, accBeta2 } = state;
+    tf.tidy(() => {
+      acc.accBeta1.assign(tf.scalar(accBeta1));
+      acc.accBeta2.assign(tf.scalar(accBeta2));
+    });
+  }
 }
 
 /** Writes checkpoints/step-NNNNNN/ atomically: every model, every optimizer, the trainer state. */
@@ -119,11 +185,26 @@ export function listCheckpoints(runDir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Restores models, optimizers and trainer state from a checkpoint into a freshly built variant. */
-export async function loadCheckpoint(runDir: string, variant: GanVariant, step: number): Promise<TrainerState> {
+/** Reads a checkpoint's trainer.json, checked. */
+export function readTrainerState(path: string): TrainerState {
+  const state = readJson(path) as Partial<TrainerState> | null;
+  if (state === null || typeof state !== 'object' || !Number.isInteger(state.step) || (state.step as number) < 0) {
+    throw new CheckpointError(`${path} has no valid step count (a damaged checkpoint; use another with --step)`);
+  }
+  return state as TrainerState;
+}
+
+/**
+ * Restores models, optimizers and trainer state from a checkpoint into a freshly built
+ * variant. `optimizers: false` loads the weights alone (sampling and scoring need no more).
+ */
+export async function loadCheckpoint(runDir: string, variant: GanVariant, step: number, opts: { optimizers?: boolean } = {}): Promise<TrainerState> {
   const dir = join(runDir, 'checkpoints', checkpointName(step));
   if (!existsSync(join(dir, 'trainer.json'))) throw new CheckpointError(`no complete checkpoint at step ${step} in ${runDir}`);
+  const state = readTrainerState(join(dir, 'trainer.json'));
   for (const [name, model] of Object.entries(variant.models())) loadWeightsInto(model, join(dir, name));
-  for (const [name, opt] of Object.entries(variant.optimizers())) await loadOptimizer(opt, join(dir, 'optimizer', name));
-  return JSON.parse(readFileSync(join(dir, 'trainer.json'), 'utf8')) as TrainerState;
+  if (opts.optimizers !== false) {
+    for (const [name, opt] of Object.entries(variant.optimizers())) await loadOptimizer(opt, join(dir, 'optimizer', name));
+  }
+  return state;
 }

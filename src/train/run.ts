@@ -10,7 +10,8 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { writeReport, readJsonIfExists, reportPaths } from '../io/report.js';
 import { resolveConfig, type RunConfig, type RunConfigInput } from './config.js';
 import { saveCheckpoint, loadCheckpoint, listCheckpoints, checkpointName } from './checkpoint.js';
-import { createRunFolder, readRunConfig, appendMetrics, readMetrics, truncateMetrics, sampleImages, RunFolderError, RUN_FILES } from './run-folder.js';
+import { createRunFolder, readRunConfig, appendMetrics, readMetrics, truncateMetrics, sampleImages, cleanRunFolder, RunFolderError, RUN_FILES } from './run-folder.js';
+import { checkConfigLimits } from './limits.js';
 import { runTraining, weightsAreFinite, DivergenceError } from './trainer.js';
 import { drawSamples } from './sampling.js';
 import { evaluateVariant, isMixture } from './evaluate.js';
@@ -30,27 +31,58 @@ export interface RunHandle {
 export function startRun(input: RunConfigInput, dir: string): RunHandle {
   const data = loadDataset(input.data ?? 'mnist');
   const config = resolveConfig(input, data.kind);
+  checkConfigLimits(config);
+  // Built before the folder: a config the variant refuses leaves nothing on disk.
   const variant = createVariant(config, data);
-  createRunFolder(dir, config);
+  try {
+    createRunFolder(dir, config);
+  } catch (e) {
+    variant.dispose();
+    throw e;
+  }
   return { dir, config, data, variant, startStep: 0 };
 }
 
-/** Opens a run folder at its latest (or a chosen) checkpoint; `steps` may raise the target. */
-export async function openRun(dir: string, opts: { step?: number; steps?: number } = {}): Promise<RunHandle> {
+/**
+ * Opens a run folder at its latest (or a chosen) checkpoint; `steps` may raise the target.
+ * `weightsOnly` skips the optimizers' state (sampling and scoring need only the weights).
+ */
+export async function openRun(dir: string, opts: { step?: number; steps?: number; weightsOnly?: boolean } = {}): Promise<RunHandle> {
   const saved = readRunConfig(dir);
   const data = loadDataset(saved.data);
   const config = resolveConfig({ ...saved, steps: opts.steps ?? saved.steps }, data.kind);
-  const variant = createVariant(config, data);
+  checkConfigLimits(config);
   const steps = listCheckpoints(dir);
-  let startStep = 0;
   const want = opts.step ?? steps[steps.length - 1];
+  if (want !== undefined && !steps.includes(want)) throw new RunFolderError(`${dir} has no checkpoint at step ${want}; it has: ${steps.join(', ') || 'none'}`);
+  if (want === undefined && opts.step !== undefined) throw new RunFolderError(`${dir} has no checkpoints yet`);
+  const variant = createVariant(config, data);
+  let startStep = 0;
   if (want !== undefined) {
-    if (!steps.includes(want)) throw new RunFolderError(`${dir} has no checkpoint at step ${want}; it has: ${steps.join(', ') || 'none'}`);
-    startStep = (await loadCheckpoint(dir, variant, want)).step;
-  } else if (opts.step !== undefined) {
-    throw new RunFolderError(`${dir} has no checkpoints yet`);
+    try {
+      startStep = (await loadCheckpoint(dir, variant, want, { optimizers: opts.weightsOnly !== true })).step;
+    } catch (e) {
+      variant.dispose();
+      throw e;
+    }
   }
   return { dir, config, data, variant, startStep };
+}
+
+/**
+ * Opens a run to continue training it: its latest checkpoint, weights and optimizers.
+ * A run with no checkpoint is refused rather than silently restarted at step 0.
+ */
+export async function resumeRun(dir: string, opts: { steps?: number } = {}): Promise<RunHandle> {
+  const run = await openRun(dir, { steps: opts.steps });
+  if (run.startStep === 0) {
+    run.variant.dispose();
+    throw new RunFolderError(
+      `${dir} has no checkpoint to resume from (it stopped before its first, due every ${run.config.checkpointEvery} steps); train it again into a new --out, or delete ${dir} first`,
+    );
+  }
+  cleanRunFolder(dir);
+  return run;
 }
 
 /** Writes the fixed-noise sample picture for a step: a grid of images or a scatter of points. */
@@ -92,12 +124,23 @@ export interface TrainRunOptions {
   /** Skip the final evaluation (tests). */
   skipEvaluation?: boolean;
   backendName?: string;
+  /** When it aborts (Ctrl-C), training finishes the step under way, checkpoints it and stops. */
+  signal?: AbortSignal;
 }
 
 export interface TrainRunResult {
   step: number;
   diverged: DivergenceError | null;
   lastCheckpoint: number | null;
+  /** True when `signal` stopped training before its target; step `step` is checkpointed. */
+  interrupted: boolean;
+}
+
+/** Thrown from the iteration callback to leave the training loop after a checkpoint. */
+class Interrupted extends Error {
+  constructor(readonly step: number) {
+    super(`interrupted at step ${step}`);
+  }
 }
 
 /**
@@ -107,6 +150,7 @@ export interface TrainRunResult {
  */
 export async function trainRun(run: RunHandle, opts: TrainRunOptions = {}): Promise<TrainRunResult> {
   const { config, variant, dir } = run;
+  cleanRunFolder(dir);
   if (run.startStep > 0) truncateMetrics(dir, run.startStep);
   if (run.startStep === 0 && sampleImages(dir).length === 0) writeSampleImage(run, 0);
   const progress = progressBar({ total: config.steps, start: run.startStep, quiet: opts.quiet });
@@ -131,23 +175,35 @@ export async function trainRun(run: RunHandle, opts: TrainRunOptions = {}): Prom
       for (const k of Object.keys(mean)) delete mean[k];
     }
     if (step % config.sampleEvery === 0 || last) writeSampleImage(run, step);
-    if ((step % config.checkpointEvery === 0 || last) && !listCheckpoints(dir).includes(step)) {
+    const stop = opts.signal?.aborted === true && !last;
+    if ((step % config.checkpointEvery === 0 || last || stop) && !listCheckpoints(dir).includes(step)) {
       if (!weightsAreFinite(variant)) throw new DivergenceError(step, { weights: NaN });
       await saveCheckpoint(dir, variant, { step, seed: config.seed, backend: opts.backendName ?? tf.getBackend(), elapsedSeconds: (performance.now() - t0) / 1000 });
       lastCheckpoint = step;
     }
     progress.update(step, logs);
     if (baselineTensors === null) baselineTensors = tf.memory().numTensors;
+    if (stop) throw new Interrupted(step);
+    // Steps chain as microtasks; yield to the event loop so a signal's handler can run.
+    if (opts.signal) await new Promise<void>((ok) => setImmediate(ok));
   };
 
   let step = run.startStep;
   let diverged: DivergenceError | null = null;
+  let interrupted = false;
   try {
     step = await runTraining({ variant, data: run.data, config, startStep: run.startStep, callbacks: { onIteration }, maxIterations: opts.maxIterations });
   } catch (e) {
-    if (!(e instanceof DivergenceError)) throw e;
-    diverged = e;
-    step = e.step;
+    if (e instanceof Interrupted) {
+      interrupted = true;
+      step = e.step;
+    } else if (e instanceof DivergenceError) {
+      diverged = e;
+      step = e.step;
+    } else {
+      cleanRunFolder(dir);
+      throw e;
+    }
   } finally {
     progress.done();
   }
@@ -156,11 +212,13 @@ export async function trainRun(run: RunHandle, opts: TrainRunOptions = {}): Prom
   const notes: string[] = [];
   if (diverged) {
     notes.push(`${diverged.message}. Training stopped; the last good checkpoint is ${lastCheckpoint === null ? 'none' : checkpointName(lastCheckpoint)}. Lower the learning rates or try --loss wgan-gp.`);
+  } else if (interrupted) {
+    notes.push(`Interrupted at step ${step} of ${config.steps}; checkpointed. Continue with gankit train --resume ${dir}.`);
   } else if (step >= config.steps && !opts.skipEvaluation) {
     const evaluation = await evaluateVariant(variant, run.data, { seed: config.seed });
     writeFileAtomic(reportPaths(dir).eval, JSON.stringify({ step, ...evaluation }, null, 2) + '\n');
   }
   if (leaked > 0) notes.push(`tensor count grew by ${leaked} during training (a leak; please report it)`);
   writeRunReport(run, notes);
-  return { step, diverged, lastCheckpoint };
+  return { step, diverged, lastCheckpoint, interrupted };
 }

@@ -23,7 +23,7 @@ const cases: [string, string[], RegExp][] = [
   ['unknown loss', ['train', '--loss', 'wgan-xx'], /unknown loss 'wgan-xx'.*wgan-gp/],
   ['unknown data', ['train', '--data', 'imagenet', '--out', join(tmp, 'a')], /unknown data 'imagenet'/],
   ['missing IDX path', ['train', '--data', `idx:${join(tmp, 'missing')}`, '--out', join(tmp, 'b')], /no such file/],
-  ['bad number', ['train', '--steps', 'ten'], /--steps must be an integer/],
+  ['bad number', ['train', '--steps', 'ten'], /--steps must be a whole number/],
   ['negative lr', ['train', '--lr-g=-1'], /--lr-g must be a positive number/],
   ['negative number without =', ['train', '--lr-g', '-1'], /joined to its flag/],
   ['dcgan on points', ['train', '--data', 'ring8', '--model', 'dcgan', '--out', join(tmp, 'c')], /dcgan needs image data/],
