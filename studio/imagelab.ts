@@ -2,6 +2,7 @@ import { resolveConfig, type LossType, type RunConfig } from '../src/train/confi
 import { COLORS, drawImageGrid, lineChart } from './draw.js';
 import { $, numberInput, setStatus } from './dom.js';
 import type { ConditionInfo, FromWorker, ToWorker } from './imagelab-protocol.js';
+import type { ImageNetSize } from './imagelab-nets.js';
 
 const EXPLAIN = {
   none: 'The grid is G(z) for 64 fixed z, so you watch the same samples improve. Changing a setting resets the networks.',
@@ -69,7 +70,7 @@ export class ImageLab {
   private receive(m: FromWorker): void {
     switch (m.type) {
       case 'backend': {
-        $('im-backend').textContent = m.name === this.backend ? '' : ` (the worker runs ${m.name})`;
+        $('im-backend').textContent = `worker: ${m.described}`;
         // Without a GPU a DCGAN step takes long: start smaller.
         if (m.name === 'wasm' || m.name === 'cpu') {
           $<HTMLInputElement>('im-batch').value = '16';
@@ -132,7 +133,7 @@ export class ImageLab {
       {
         variant: $<HTMLSelectElement>('im-variant').value,
         data: 'mnist',
-        model: $<HTMLSelectElement>('im-model').value as 'dcgan' | 'mlp',
+        model: $<HTMLSelectElement>('im-model').value === 'mlp' ? 'mlp' : 'dcgan',
         latentDim: Math.round(numberInput('im-latent', 'latent dim', 2, 512)),
         loss: type === 'wgan-gp' ? { type, gradientPenaltyWeight: 10 } : { type },
         batchSize: Math.round(numberInput('im-batch', 'batch', 2, 512)),
@@ -162,9 +163,14 @@ export class ImageLab {
     this.rateWindow = [];
     $('im-iter').textContent = '0';
     setStatus('im-status', 'building the networks…');
-    this.send({ type: 'reset', config: this.config });
+    this.send({ type: 'reset', config: this.config, size: this.netSize() });
     this.sendView();
     this.drawChart();
+  }
+
+  /** The small DCGAN serves the plain GAN; the conditional variants build the reference one. */
+  private netSize(): ImageNetSize {
+    return $<HTMLSelectElement>('im-model').value === 'dcgan-small' && $<HTMLSelectElement>('im-variant').value === 'gan' ? 'small' : 'reference';
   }
 
   private showConditionControls(c: ConditionInfo): void {
