@@ -180,7 +180,7 @@ export class ImageLab {
     slider.max = String(Math.max(0, c.classes - 1));
     $('im-c1-wrap').hidden = c.continuous < 1;
     $('im-c2-wrap').hidden = c.continuous < 2;
-    $('im-cond-title').textContent = c.kind === 'codes' ? 'Codes c: InfoGAN learns what they mean' : 'Condition';
+    $('im-cond-title').textContent = c.kind === 'codes' ? 'Codes c (InfoGAN learns them)' : 'Condition';
     $('im-class-name').textContent = c.kind === 'codes' ? 'categorical code c₀' : 'class y';
     $('im-explain').textContent = EXPLAIN[c.kind];
   }
