@@ -2,7 +2,7 @@
  * A float32 [N, 2] array as .npy (format 1.0), in the page: src/io/npy.ts writes the same
  * bytes in Node but uses Buffer. `gankit train --data points:FILE.npy` reads it back.
  */
-export function encodePointsNpy(points: Float32Array): Uint8Array {
+export function encodePointsNpy(points: Float32Array): Uint8Array<ArrayBuffer> {
   const n = points.length / 2;
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, 2), }`;
   header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
