@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { initBackend } from '../../src/backend/index.js';
 import { startStudioServer, type StudioServer } from '../../src/studio/server.js';
@@ -17,6 +19,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const APP = join(ROOT, 'dist', 'studio');
 const SHOTS = join(ROOT, 'test-output', 'studio');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// tsx by absolute URL: the CLI runs in a temporary folder outside the package.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 let server: StudioServer;
 const pages = new Map<Page, string[]>();
@@ -206,7 +210,7 @@ test('2D lab: a drawn distribution becomes the data and trains', async () => {
     assert.equal(config.data, 'points:drawn.npy');
     assert.equal(config.model, 'mlp');
     const cli = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'entry.ts'), ...args], { cwd: dir, encoding: 'utf8' });
+      spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src', 'cli', 'entry.ts'), ...args], { cwd: dir, encoding: 'utf8' });
     const direct = cli(['train', '--data', 'points:drawn.npy', '--model', 'mlp', '--steps', '20', '--out', 'run-direct']);
     assert.equal(direct.status, 0, direct.stderr);
     assert.ok(existsSync(join(dir, 'run-direct', 'metrics.jsonl')), 'the CLI trained on the exported points');
