@@ -1,9 +1,10 @@
 import type { RunConfig } from '../src/train/config.js';
+import type { ImageNetSize } from './imagelab-nets.js';
 
 /** Messages from the image lab page to its training worker. */
 export type ToWorker =
   | { type: 'init'; backend: string }
-  | { type: 'reset'; config: RunConfig }
+  | { type: 'reset'; config: RunConfig; size: ImageNetSize }
   | { type: 'play' }
   | { type: 'pause' }
   /** Redraw the samples: class or first categorical code (−1: column k is k), continuous codes, interpolation endpoints. */
@@ -19,7 +20,7 @@ export interface ConditionInfo {
 
 /** Messages from the worker to the page. */
 export type FromWorker =
-  | { type: 'backend'; name: string; skipped: string[] }
+  | { type: 'backend'; name: string; skipped: string[]; described: string }
   | { type: 'data'; real: Float32Array; count: number }
   | { type: 'ready'; condition: ConditionInfo }
   | { type: 'steps'; step: number; steps: number[]; d: number[]; g: number[]; msPerIteration: number }

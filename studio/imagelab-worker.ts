@@ -16,7 +16,8 @@ import type { RunConfig } from '../src/train/config.js';
 import { Rng } from '../src/train/rng.js';
 import { storedDataset, unitToModel } from '../src/data/stored.js';
 import type { StoredDataset } from '../src/data/types.js';
-import { initBrowserBackend } from './backend.js';
+import { describeBackend, initBrowserBackend } from './backend.js';
+import { smallDcganVariant, type ImageNetSize } from './imagelab-nets.js';
 import type { ConditionInfo, FromWorker, ToWorker } from './imagelab-protocol.js';
 
 const GRID = 64;
@@ -167,9 +168,9 @@ function loop(): void {
 }
 
 async function init(backend: string): Promise<void> {
-  // Single-threaded wasm here: the page's own backend already uses the other cores.
-  const choice = await initBrowserBackend(backend, { wasmThreads: false });
-  post({ type: 'backend', name: choice.name, skipped: choice.skipped });
+  // Threads here too: while this tab trains, the page's own backend sits idle.
+  const choice = await initBrowserBackend(backend);
+  post({ type: 'backend', name: choice.name, skipped: choice.skipped, described: describeBackend(choice) });
   const res = await fetch(new URL('digits.bin', self.location.href));
   if (!res.ok) throw new Error(`digits.bin: HTTP ${res.status} (rebuild the studio: npm run build:studio)`);
   data = parseDigits(await res.arrayBuffer());
@@ -177,14 +178,15 @@ async function init(backend: string): Promise<void> {
   post({ type: 'data', real, count: data.size }, [real.buffer]);
 }
 
-function reset(next: RunConfig): void {
+function reset(next: RunConfig, size: ImageNetSize): void {
   playing = false;
   variant?.dispose();
   fixedZ?.dispose();
   variant = null;
   fixedZ = null;
   config = next;
-  variant = createVariant(next, data!);
+  // The small DCGAN is the plain GAN's; the conditional variants build their own networks.
+  variant = size === 'small' && next.variant === 'gan' && next.model === 'dcgan' ? smallDcganVariant(next) : createVariant(next, data!);
   fixedZ = tf.tensor2d(Rng.derive(next.seed, 0, STREAM.fixedNoise).normals(GRID * next.latentDim), [GRID, next.latentDim]);
   step = 0;
   pending = { steps: [], d: [], g: [] };
@@ -203,7 +205,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
           await init(m.backend);
           break;
         case 'reset':
-          reset(m.config);
+          reset(m.config, m.size);
           break;
         case 'play':
           if (!playing && variant) {

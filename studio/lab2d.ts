@@ -15,6 +15,7 @@ import { slicedWasserstein } from '../src/metrics/wasserstein.js';
 import { gridDensity, normalQuantile, type GridSpec } from './density.js';
 import { COLORS, View, drawArrow, drawPoints, lineChart, paintField } from './draw.js';
 import { $, checked, numberInput, setStatus } from './dom.js';
+import { encodePointsNpy } from './npy.js';
 
 type DataChoice = MixtureName | 'drawn';
 
@@ -123,8 +124,7 @@ export class Lab2D {
     $('l2-export').addEventListener('click', () => this.exportConfig());
     $<HTMLSelectElement>('l2-data').addEventListener('change', () => this.reset());
     $<HTMLSelectElement>('l2-loss').addEventListener('change', () => {
-      const type = $<HTMLSelectElement>('l2-loss').value as LossType;
-      $<HTMLInputElement>('l2-k').value = String(resolveConfig({ loss: { type }, model: 'mlp', data: 'ring8' }, 'points').criticSteps);
+      this.useCliDefaults();
       this.applyTrainingSettings();
     });
     for (const id of ['l2-k', 'l2-lrg', 'l2-lrd', 'l2-gp', 'l2-clip', 'l2-batch']) $(id).addEventListener('change', () => this.applyTrainingSettings());
@@ -145,6 +145,38 @@ export class Lab2D {
   }
 
   // ── settings ────────────────────────────────────────────────────────────
+  /** The CLI's defaults for a loss on points data (what `gankit train` would run). */
+  private cliDefaults(type: LossType): RunConfig {
+    return resolveConfig({ loss: { type }, model: 'mlp', data: 'ring8' }, 'points');
+  }
+
+  /** A loss switch takes the CLI's k, learning rates, λ and c for that loss. */
+  private useCliDefaults(): void {
+    const d = this.cliDefaults($<HTMLSelectElement>('l2-loss').value as LossType);
+    $<HTMLInputElement>('l2-k').value = String(d.criticSteps);
+    $<HTMLInputElement>('l2-lrg').value = String(d.optimizerG.learningRate);
+    $<HTMLInputElement>('l2-lrd').value = String(d.optimizerD.learningRate);
+    if (d.loss.type === 'wgan-gp') $<HTMLInputElement>('l2-gp').value = String(d.loss.gradientPenaltyWeight);
+    if (d.loss.type === 'wgan') $<HTMLInputElement>('l2-clip').value = String(d.loss.clipValue);
+  }
+
+  /** Says what the CLI would use for this loss, and which of the page's settings differ. */
+  private showDefaults(c: RunConfig): void {
+    const d = this.cliDefaults(c.loss.type);
+    const o = d.optimizerG;
+    const opt = o.type === 'adam' ? `Adam ${o.learningRate} β=(${o.beta1}, ${o.beta2})` : `${o.type} ${o.learningRate}`;
+    const extra = d.loss.type === 'wgan-gp' ? `, λ = ${d.loss.gradientPenaltyWeight}` : d.loss.type === 'wgan' ? `, c = ${d.loss.clipValue}` : '';
+    const differs: string[] = [];
+    if (c.criticSteps !== d.criticSteps) differs.push(`k = ${c.criticSteps}`);
+    if (c.optimizerG.learningRate !== o.learningRate) differs.push(`G rate ${c.optimizerG.learningRate}`);
+    if (c.optimizerD.learningRate !== d.optimizerD.learningRate) differs.push(`D rate ${c.optimizerD.learningRate}`);
+    if (c.loss.type === 'wgan-gp' && d.loss.type === 'wgan-gp' && c.loss.gradientPenaltyWeight !== d.loss.gradientPenaltyWeight) differs.push(`λ = ${c.loss.gradientPenaltyWeight}`);
+    if (c.loss.type === 'wgan' && d.loss.type === 'wgan' && c.loss.clipValue !== d.loss.clipValue) differs.push(`c = ${c.loss.clipValue}`);
+    $('l2-defaults').textContent =
+      `gankit train's defaults for ${c.loss.type}: k = ${d.criticSteps}, ${opt}${extra}. ` +
+      (differs.length ? `Changed here: ${differs.join(', ')} (export config keeps your values).` : 'This lab runs exactly those.');
+  }
+
   private lossConfig(): LossConfig {
     const type = $<HTMLSelectElement>('l2-loss').value as LossType;
     if (type === 'wgan') return { type, clipValue: numberInput('l2-clip', 'clip c', 1e-5, 10) };
@@ -179,6 +211,7 @@ export class Lab2D {
 
   private showLossUi(): void {
     const type = $<HTMLSelectElement>('l2-loss').value as LossType;
+    this.showDefaults(this.config);
     $('l2-gp-wrap').style.display = type === 'wgan-gp' ? '' : 'none';
     $('l2-clip-wrap').style.display = type === 'wgan' ? '' : 'none';
     $('l2-explain').innerHTML = EXPLAIN[type];
@@ -635,14 +668,31 @@ export class Lab2D {
     $('l2-readout-opt').textContent = text;
   }
 
-  /** Downloads the settings as the RunConfig `gankit train --config` reads. */
+  /**
+   * Downloads the settings as the RunConfig `gankit train --config` reads. Drawn data goes
+   * with it as drawn.npy (4096 samples of the drawing) and the config names it
+   * `points:drawn.npy`, so the CLI trains on the same distribution.
+   */
   private exportConfig(): void {
-    const c = { ...this.readConfig(), steps: Math.max(this.step, 1000) };
-    const blob = new Blob([JSON.stringify(c, null, 2) + '\n'], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = 'config.json';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    try {
+      const c = { ...this.readConfig(), steps: Math.max(this.step, 1000) };
+      if (this.data.name === 'drawn') {
+        if (this.drawn.length < 5) throw new Error('draw some data first: there is nothing to export');
+        c.data = 'points:drawn.npy';
+        download('drawn.npy', new Blob([encodePointsNpy(this.data.sample(4096, Rng.derive(c.seed, 0, STREAM.data)).x)], { type: 'application/octet-stream' }));
+      }
+      download('config.json', new Blob([JSON.stringify(c, null, 2) + '\n'], { type: 'application/json' }));
+      setStatus('l2-status', this.data.name === 'drawn' ? 'exported config.json and drawn.npy: gankit train --config config.json (next to drawn.npy)' : 'exported config.json: gankit train --config config.json');
+    } catch (e) {
+      setStatus('l2-status', (e as Error).message, true);
+    }
   }
+}
+
+function download(name: string, blob: Blob): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBrowserBackend } from './backend.js';
+import { describeBackend, initBrowserBackend } from './backend.js';
 import { Lab2D } from './lab2d.js';
 import { ImageLab } from './imagelab.js';
 import { RunViewer } from './runviewer.js';
@@ -42,10 +42,9 @@ async function main(): Promise<void> {
     const choice = await initBrowserBackend(request);
     handle.backend = choice.name;
     imageLab.backend = choice.name;
-    badge.textContent = `backend: ${choice.name}`;
+    badge.textContent = `backend: ${describeBackend(choice)}`;
     const why = choice.requested ? 'requested with ?backend=' : 'the fastest TF.js backend this browser has (webgpu > webgl > wasm > cpu)';
     badge.title = choice.skipped.length ? `${why}; passed over: ${choice.skipped.join('; ')}` : why;
-    if (choice.skipped.length) badge.textContent += ` (${choice.skipped.map((s) => s.split(':')[0]).join(', ')} unavailable)`;
   } catch (e) {
     handle.error = (e as Error).message;
     badge.textContent = `no backend: ${handle.error}`;

@@ -83,7 +83,11 @@ export class RunViewer {
         const tr = document.createElement('tr');
         const a = document.createElement('td');
         const b = document.createElement('td');
-        a.textContent = k;
+        // A break opportunity after each dot: long keys wrap at their parts, never mid-word.
+        k.split('.').forEach((part, i, all) => {
+          a.append(part + (i < all.length - 1 ? '.' : ''));
+          if (i < all.length - 1) a.append(document.createElement('wbr'));
+        });
         b.textContent = v;
         tr.append(a, b);
         return tr;

@@ -5,12 +5,14 @@ import { mnistDataset } from './mnist.js';
 import { idxDataset } from './idx.js';
 import { cifarDataset } from './cifar.js';
 import { stackedMnistDataset } from './stacked-mnist.js';
+import { pointsFileDataset } from './points-file.js';
 
 export * from './types.js';
 export * from './mixtures.js';
 export { mnistDataset, loadBundledDigits } from './mnist.js';
 export { idxDataset, parseIdx, encodeIdx } from './idx.js';
 export { cifarDataset } from './cifar.js';
+export { pointsFileDataset } from './points-file.js';
 export { storedDataset, unitToModel, modelToUnit } from './stored.js';
 
 type Loader = (arg: string) => Dataset;
@@ -32,6 +34,7 @@ registerDataset('mnist', mnistDataset, 'the 10,000 real MNIST digits bundled wit
 registerDataset('stacked-mnist', () => stackedMnistDataset(), 'Stacked MNIST: three bundled digits as RGB channels, 1,000 modes (VEEGAN, PacGAN)');
 registerDataPrefix('idx', idxDataset, 'MNIST / Fashion-MNIST IDX files (raw or .gz) from a local path');
 registerDataPrefix('cifar', cifarDataset, 'CIFAR-10 binary batches from a local path');
+registerDataPrefix('points', pointsFileDataset, '2D points from an [N, 2] .npy (the studio exports drawn data as one)');
 
 export function datasetNames(): string[] {
   return [...named.keys(), ...[...prefixed.keys()].map((p) => `${p}:PATH`)];

@@ -1,11 +1,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { initBackend } from '../../src/backend/index.js';
 import { startStudioServer, type StudioServer } from '../../src/studio/server.js';
@@ -17,6 +19,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const APP = join(ROOT, 'dist', 'studio');
 const SHOTS = join(ROOT, 'test-output', 'studio');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// tsx by absolute URL: the CLI runs in a temporary folder outside the package.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 let server: StudioServer;
 const pages = new Map<Page, string[]>();
@@ -137,7 +141,8 @@ test('server: serves the app and the run, refuses paths outside them', async () 
 test('2D lab: training advances, the canvases change, the loss switches mid-run', async () => {
   const page = await openPage(1400, 1000);
   const backend = await page.locator('#backend').textContent();
-  assert.match(backend ?? '', /backend: (webgpu|webgl|wasm|cpu)/, 'the page says which backend runs');
+  assert.match(backend ?? '', /^backend: (webgpu|webgl|wasm( \+ SIMD| \(no SIMD\)) \+ \d+ threads?|cpu)/, 'the page says which backend runs, and for wasm its SIMD and threads');
+  if (/webgl skipped/.test(backend ?? '')) assert.doesNotMatch(backend ?? '', /webgl unavailable/, 'a skipped WebGL is not called unavailable');
   const main0 = await canvasHash(page, 'l2-main');
   const opt0 = await canvasHash(page, 'l2-opt');
   await page.click('#l2-play');
@@ -150,7 +155,11 @@ test('2D lab: training advances, the canvases change, the loss switches mid-run'
 
   // Switch to WGAN-GP mid-run: same networks keep training, k becomes 5.
   await page.selectOption('#l2-loss', 'wgan-gp');
+  // The CLI's defaults for WGAN-GP: k = 5, λ = 10, Adam 1e-4.
   assert.equal(await page.inputValue('#l2-k'), '5');
+  assert.equal(await page.inputValue('#l2-gp'), '10');
+  assert.equal(await page.inputValue('#l2-lrg'), '0.0001');
+  assert.match((await page.locator('#l2-defaults').textContent()) ?? '', /defaults for wgan-gp: k = 5, Adam 0\.0001 β=\(0\.5, 0\.9\), λ = 10\. This lab runs exactly those/);
   await page.waitForFunction(() => /wgan-gp/.test(document.getElementById('l2-status')?.textContent ?? ''));
   const atSwitch = await iteration(page, 'l2-iter');
   assert.ok(atSwitch >= it1, 'the switch does not reset the iteration count');
@@ -187,6 +196,32 @@ test('2D lab: a drawn distribution becomes the data and trains', async () => {
   await waitIteration(page, 'l2-iter', 5);
   await page.click('#l2-play');
   assert.doesNotMatch((await page.locator('#l2-status').getAttribute('class')) ?? '', /error/);
+
+  // Export: config.json names points:drawn.npy, saved beside it; the CLI trains on them.
+  const dir = mkdtempSync(join(tmpdir(), 'gankit-export-'));
+  try {
+    const saved: string[] = [];
+    page.on('download', (d) => saved.push(d.suggestedFilename()) && void d.saveAs(join(dir, d.suggestedFilename())));
+    await page.click('#l2-export');
+    await page.waitForFunction(() => /exported config\.json and drawn\.npy/.test(document.getElementById('l2-status')?.textContent ?? ''));
+    for (let i = 0; i < 100 && !(existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'drawn.npy'))); i++) await page.waitForTimeout(100);
+    assert.deepEqual(saved.sort(), ['config.json', 'drawn.npy']);
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { data: string; model: string };
+    assert.equal(config.data, 'points:drawn.npy');
+    assert.equal(config.model, 'mlp');
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src', 'cli', 'entry.ts'), ...args], { cwd: dir, encoding: 'utf8' });
+    const direct = cli(['train', '--data', 'points:drawn.npy', '--model', 'mlp', '--steps', '20', '--out', 'run-direct']);
+    assert.equal(direct.status, 0, direct.stderr);
+    assert.ok(existsSync(join(dir, 'run-direct', 'metrics.jsonl')), 'the CLI trained on the exported points');
+    const viaConfig = cli(['train', '--config', 'config.json', '--steps', '20', '--out', 'run-config']);
+    assert.equal(viaConfig.status, 0, viaConfig.stderr);
+    const bad = cli(['train', '--data', 'points:missing.npy', '--model', 'mlp', '--steps', '2', '--out', 'run-bad']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /points:missing\.npy: no such file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   await closePage(page);
 });
 
@@ -216,6 +251,12 @@ test('image lab: DCGAN trains in a worker on the bundled digits; class and code 
   const freshTensors = await page.evaluate(() => window.__studio!.imageLab.tensors());
   await page.click('#im-play');
   await waitIteration(page, 'im-iter', 2, 120_000);
+  // Steps/s of the image lab (logged, not asserted: this machine is shared).
+  const t0 = Date.now();
+  const s0 = await iteration(page, 'im-iter');
+  await page.waitForTimeout(8000);
+  const rate = ((await iteration(page, 'im-iter')) - s0) / ((Date.now() - t0) / 1000);
+  console.log(`image lab: small DCGAN, batch 8, ${rate.toFixed(2)} steps/s on ${await page.locator('#im-backend').textContent()}`);
   // The page stays responsive while the worker trains: this click lands between steps.
   await page.click('#im-play', { timeout: 10_000 });
   await waitStatus(page, /^paused at step \d+/);
@@ -230,6 +271,7 @@ test('image lab: DCGAN trains in a worker on the bundled digits; class and code 
   await page.selectOption('#im-variant', 'cgan');
   await waitStatus(page, /^ready: cgan on dcgan/);
   assert.equal(await page.locator('#im-cond').isVisible(), true, 'class slider shown for cgan');
+  assert.equal(await page.locator('#im-c1-wrap').isVisible(), false, 'no continuous-code sliders for cgan');
   const roundRobin = await waitCanvasChange(page, 'im-grid', await canvasHash(page, 'im-grid'));
   await page.locator('#im-class').fill('3');
   assert.equal(await page.locator('#im-class-val').textContent(), '3');
