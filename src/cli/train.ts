@@ -4,7 +4,8 @@ import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/inde
 import { LOSS_TYPES, resolveConfig, type RunConfigInput, type LossConfig } from '../train/config.js';
 import { MODEL_NAMES } from '../nets/types.js';
 import { variantNames, variantSummary } from '../gans/index.js';
-import { datasetNames, loadDataset } from '../data/index.js';
+import { datasetNames, datasetKind, prepareDataset } from '../data/index.js';
+import { DATA_FLAGS, DATA_FLAGS_HELP, dataOptionsFromFlags } from './data-flags.js';
 import { startRun, openRun, trainRun } from '../train/run.js';
 import { checkpointName } from '../train/checkpoint.js';
 import { parseFlags, intFlag, numberFlag, choiceFlag } from './args.js';
@@ -21,6 +22,7 @@ report.html). With no flags: DCGAN on the bundled MNIST digits.
 
   --config FILE.json     a config file (flags override it)
   --data NAME            ${datasetNames().join(', ')}
+${DATA_FLAGS_HELP}
   --model NAME           ${MODEL_NAMES.join(', ')}
   --variant NAME         ${variantNames().join(', ')} (default gan)
   --loss NAME            ${LOSS_TYPES.join(', ')}
@@ -79,6 +81,7 @@ const FLAGS = {
   quiet: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...DATA_FLAGS,
 } as const;
 
 function readConfigFile(path: string): RunConfigInput {
@@ -103,6 +106,8 @@ export function configFromFlags(values: Record<string, string | boolean | string
   const base: RunConfigInput = str('config') ? readConfigFile(str('config') as string) : noFlags ? { ...DEFAULT_TRAIN } : {};
   const c: RunConfigInput = { ...base };
   if (str('data')) c.data = str('data');
+  const dataOptions = dataOptionsFromFlags(values, c.dataOptions);
+  if (dataOptions) c.dataOptions = dataOptions;
   if (str('model')) c.model = choiceFlag('model', str('model'), MODEL_NAMES);
   if (str('variant')) c.variant = choiceFlag('variant', str('variant'), variantNames());
   const lossType = choiceFlag('loss', str('loss'), LOSS_TYPES);
@@ -159,7 +164,7 @@ export function configFromFlags(values: Record<string, string | boolean | string
   const lrD = numberFlag('lr-d', str('lr-d'), { positive: true });
   if (lrG !== undefined || lrD !== undefined) {
     // Fill the loss's default optimizers first, then change only the learning rates.
-    const kind = loadDataset(c.data ?? 'mnist').kind;
+    const kind = datasetKind(c.data ?? 'mnist', c.dataOptions);
     const resolved = resolveConfig(c, kind);
     c.optimizerG = { ...resolved.optimizerG, learningRate: lrG ?? resolved.optimizerG.learningRate };
     c.optimizerD = { ...resolved.optimizerD, learningRate: lrD ?? resolved.optimizerD.learningRate };
@@ -189,6 +194,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const out = values.out ?? defaultOutDir(input);
     const choice = await initBackend(backendReq as BackendRequest, { threads });
     printBackend(choice);
+    await prepareDataset(input.data ?? 'mnist', input.dataOptions, { quiet: values.quiet === true });
     run = startRun(input, out);
     return finish(run, choice.name, values.quiet === true);
   }

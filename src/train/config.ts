@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OptimizerSchema } from './optimizers.js';
 import { MODEL_NAMES } from '../nets/types.js';
+import { DataOptionsSchema, type DataOptions } from '../data/options.js';
 
 export const LossSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('minimax') }),
@@ -21,6 +22,8 @@ export const RunConfigSchema = z
   .object({
     variant: z.string().default('gan'),
     data: z.string().min(1).default('mnist'),
+    /** Settings of image data (images:DIR, avatars): resolution, crop, channels, mirror, labels. */
+    dataOptions: DataOptionsSchema.optional(),
     model: z.enum(MODEL_NAMES).default('dcgan'),
     latentDim: z.number().int().positive().optional(),
     hidden: z.array(z.number().int().positive()).optional(),
@@ -45,7 +48,7 @@ export const RunConfigSchema = z
   .strict();
 
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
-export type RunConfig = Required<Omit<z.output<typeof RunConfigSchema>, 'hidden'>> & { hidden?: number[] };
+export type RunConfig = Required<Omit<z.output<typeof RunConfigSchema>, 'hidden' | 'dataOptions'>> & { hidden?: number[]; dataOptions?: DataOptions };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

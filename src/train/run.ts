@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
-import { loadDataset } from '../data/index.js';
+import { loadDataset, prepareDataset } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
 import { createVariant } from '../gans/index.js';
 import type { GanVariant, IterationLogs } from '../gans/types.js';
@@ -28,7 +28,7 @@ export interface RunHandle {
 
 /** Starts a new run folder: resolves the config, builds the variant from the seed. */
 export function startRun(input: RunConfigInput, dir: string): RunHandle {
-  const data = loadDataset(input.data ?? 'mnist');
+  const data = loadDataset(input.data ?? 'mnist', input.dataOptions);
   const config = resolveConfig(input, data.kind);
   const variant = createVariant(config, data);
   createRunFolder(dir, config);
@@ -38,7 +38,8 @@ export function startRun(input: RunConfigInput, dir: string): RunHandle {
 /** Opens a run folder at its latest (or a chosen) checkpoint; `steps` may raise the target. */
 export async function openRun(dir: string, opts: { step?: number; steps?: number } = {}): Promise<RunHandle> {
   const saved = readRunConfig(dir);
-  const data = loadDataset(saved.data);
+  await prepareDataset(saved.data, saved.dataOptions);
+  const data = loadDataset(saved.data, saved.dataOptions);
   const config = resolveConfig({ ...saved, steps: opts.steps ?? saved.steps }, data.kind);
   const variant = createVariant(config, data);
   const steps = listCheckpoints(dir);
