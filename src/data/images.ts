@@ -214,7 +214,8 @@ export function imageFolderDataset(dir: string, input?: DataOptionsInput): ByteI
     // Matched against every image file, so a row for a skipped (corrupt) file is not a typo.
     const matched = matchTags(readTagFile(o.labels), files, o.labels, dir);
     const index = new Map(files.map((f, i) => [f, i]));
-    tagNames = matched.tagNames;
+    // Tags only skipped files had would be columns no sample ever sets.
+    tagNames = [...new Set(meta.files.flatMap((f) => matched.perFile[index.get(f) as number]))].sort();
     const col = new Map(tagNames.map((t, i) => [t, i]));
     tags = new Uint8Array(meta.files.length * tagNames.length);
     meta.files.forEach((f, i) => {
