@@ -8,20 +8,24 @@ import { writePng } from '../io/png.js';
 import { imageGrid, pointsPlot, boundsOf } from '../io/grid.js';
 import { isMixture } from '../train/evaluate.js';
 import { Rng } from '../train/rng.js';
-import { parseFlags, intFlag, choiceFlag } from './args.js';
+import { parseFlags, intFlag, choiceFlag, numberFlag } from './args.js';
+import { writeImageFiles, checkFreshFolder, IMAGE_FORMATS } from '../io/image-files.js';
 import { UsageError } from './errors.js';
 
-export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png [flags]
+export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png|FOLDER/ [flags]
 
 Draws N samples from a run's generator (its latest checkpoint unless --step).
 .npy: float32; images NHWC in [0,1], 2D points [N,2] in data coordinates.
 .png: a grid of images, or a scatter plot of points over the real data.
+FOLDER/ (ends in /): one file per image, 000000.png, 000001.png, … (the folder must be new or empty).
 
   --run DIR        a run folder made by gankit train
   --step N         which checkpoint (default: the latest)
   --n N            how many samples
   --out FILE       where to write (.npy or .png); an existing file is not overwritten
   --label K        class to draw, for conditional variants
+  --format png|jpg file type in a FOLDER/ (default png)
+  --truncation X   truncation trick: latent components above X in magnitude are redrawn (e.g. 0.7)
   --seed N         seed of the latent draws (default 0)
   --force          overwrite --out if it exists
   --backend NAME   auto, ${NODE_BACKENDS.join(', ')}
@@ -34,6 +38,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     n: { type: 'string' },
     out: { type: 'string' },
     label: { type: 'string' },
+    format: { type: 'string' },
+    truncation: { type: 'string' },
     seed: { type: 'string' },
     force: { type: 'boolean' },
     backend: { type: 'string' },
@@ -47,9 +53,19 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   if (!values.run) throw new UsageError('gankit sample needs --run DIR (a folder made by gankit train)');
   if (!values.out) throw new UsageError('gankit sample needs --out FILE.npy or FILE.png');
   const n = intFlag('n', values.n) ?? 64;
+  const toFolder = /[\\/]$/.test(values.out);
   const ext = extname(values.out).toLowerCase();
-  if (ext !== '.npy' && ext !== '.png') throw new UsageError(`--out must end in .npy or .png; got '${values.out}'`);
-  if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
+  const format = choiceFlag('format', values.format, IMAGE_FORMATS);
+  if (format && !toFolder) throw new UsageError(`--format is for a folder --out (one file per image, e.g. --out samples/); got '${values.out}'`);
+  if (toFolder) {
+    const problem = checkFreshFolder(values.out);
+    if (problem) throw new UsageError(`${problem}; choose a new --out folder (nothing there is overwritten)`);
+  } else {
+    if (ext !== '.npy' && ext !== '.png') throw new UsageError(`--out must end in .npy or .png, or in / for one file per image; got '${values.out}'`);
+    if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
+  }
+  const truncation = numberFlag('truncation', values.truncation, { positive: true });
+  if (truncation !== undefined && truncation < 0.05) throw new UsageError(`--truncation must be at least 0.05 (0.5–1 is usual); got ${truncation}`);
   const backend = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   await initBackend(backend as BackendRequest);
   const run = await openRun(values.run, { step: intFlag('step', values.step, 0) });
@@ -60,8 +76,13 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     if (!k) throw new UsageError(`--label needs a conditional variant (cgan, acgan, projection, infogan); this run is '${run.config.variant}'`);
     if (label >= k) throw new UsageError(`--label ${label} is out of range: this ${run.config.variant} run has ${k} classes (0–${k - 1})`);
   }
-  const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label });
-  if (ext === '.npy') {
+  if (truncation !== undefined && run.variant.sampleGrid) throw new UsageError(`--truncation needs a generator of Gaussian latents; '${run.config.variant}' samples from images`);
+  const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label, truncation });
+  if (toFolder) {
+    if (samples.kind !== 'images') throw new UsageError('a folder --out writes one image file per sample; this run makes 2D points (use FILE.npy or FILE.png)');
+    const [m, h, w, c] = samples.shape;
+    writeImageFiles(values.out, samples.data, [m, h, w, c], format ?? 'png');
+  } else if (ext === '.npy') {
     writeNpy(values.out, { shape: samples.shape, data: samples.data });
   } else if (samples.kind === 'points') {
     const real = run.data.sample(Math.max(n, 1000), new Rng(run.config.seed + 1)).x;
