@@ -35,3 +35,20 @@ export function evaluateVariantWithFeatures(variant: GanVariant, data: Dataset, 
   const real = data.sample(n, new Rng(12345)).x.map((v) => (v + 1) / 2);
   return { data: data.name, ...featureEvaluation(ext, real, fake, data.shape as [number, number, number]) };
 }
+
+/**
+ * Avatar runs: the feature metrics on gankit's avatar attribute classifier, and per
+ * attribute the share of fake and of real images the classifier gives it (hair colours,
+ * skin tones, glasses, long hair), so a collapse onto one look shows as shares far apart.
+ */
+export async function evaluateAvatarSamples(fake: Float32Array, data: Dataset, n: number): Promise<Evaluation> {
+  const { loadAvatarClassifier, avatarAttributes, attributeShare, AVATAR_ATTRIBUTES } = await import('../metrics/avatar-classifier.js');
+  const c = await loadAvatarClassifier();
+  const shape = data.shape as [number, number, number];
+  const real = data.sample(n, new Rng(12345)).x.map((v) => (v + 1) / 2);
+  const e = featureEvaluation(c.features, real, fake, shape);
+  const pf = avatarAttributes(c, fake, shape);
+  const pr = avatarAttributes(c, real, shape);
+  for (const a of AVATAR_ATTRIBUTES) e[`share_${a.replace(/ /g, '_')}`] = `${attributeShare(pf, a).toFixed(3)} (real ${attributeShare(pr, a).toFixed(3)})`;
+  return e;
+}
