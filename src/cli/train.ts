@@ -182,7 +182,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const threads = intFlag('threads', values.threads);
   let run;
   if (values.resume) {
-    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'ttur'].filter((k) => values[k as keyof typeof values] !== undefined);
+    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'ttur', ...Object.keys(DATA_FLAGS)].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length) throw new UsageError(`--resume continues a run with its own config; drop --${conflicting.join(', --')} (only --steps may change)`);
     run = await openRun(values.resume, { steps: intFlag('steps', values.steps) });
     if (run.startStep >= run.config.steps) {
