@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { DataOptionsSchema, type DataOptions } from '../data/options.js';
 import { OptimizerSchema } from './optimizers.js';
 import { MODEL_NAMES } from '../nets/types.js';
-import { DataOptionsSchema, type DataOptions } from '../data/options.js';
 
 export const LossSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('minimax') }),
