@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
 import { openRun } from '../train/run.js';
-import { latentOfSeed, latentWalk, generateImages } from '../train/interpolate.js';
+import { latentOfSeed, latentWalk, generateImages, labelCount } from '../train/interpolate.js';
 import { imageGrid } from '../io/grid.js';
 import { writePng } from '../io/png.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -75,7 +75,8 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
   const { variant } = run;
   if (variant.dataShape.length !== 3 || variant.sampleGrid) throw new UsageError(`gankit interpolate walks the latent space of an image generator; this run is '${run.config.variant}' on ${run.config.data}`);
   const label = intFlag('label', values.label, 0);
-  if (label !== undefined && (!variant.numClasses || label >= variant.numClasses)) throw new UsageError(`--label ${label} needs a conditional run with more than ${label} classes`);
+  const classes = labelCount(variant);
+  if (label !== undefined && (!classes || label >= classes)) throw new UsageError(`--label ${label} needs a conditional run with more than ${label} classes`);
   const [h, w, c] = variant.dataShape;
   const per = h * w * c;
   // Walk r's latents: the given seeds (offset by r × 1000 after the first walk, so walks differ), or random ones.

@@ -52,6 +52,16 @@ export function latentWalk(keys: Float32Array[], steps: number, loop: boolean): 
   return out;
 }
 
+/**
+ * Classes generate() takes (null: none). Read from either form of the variant interface:
+ * `numClasses`, or the `capabilities.labels` the step-layer rewrite replaces it with, so
+ * this file merges with either; once the rewrite lands this is `capabilities.labels`.
+ */
+export function labelCount(variant: GanVariant): number | null {
+  const v = variant as unknown as { numClasses?: number; capabilities?: { labels: number | null } };
+  return v.capabilities ? v.capabilities.labels : v.numClasses ?? null;
+}
+
 /** Images in [0, 1], NHWC, for a list of latents (labels all `label` for conditional variants). */
 export function generateImages(variant: GanVariant, latents: Float32Array[], label?: number): Float32Array {
   const per = variant.dataShape.reduce((a, b) => a * b, 1);
@@ -62,7 +72,7 @@ export function generateImages(variant: GanVariant, latents: Float32Array[], lab
     const z = new Float32Array(m * variant.latentDim);
     for (let i = 0; i < m; i++) z.set(latents[s + i], i * variant.latentDim);
     const values = tf.tidy(() => {
-      const labels = variant.numClasses ? tf.tensor1d(new Int32Array(m).fill(label ?? 0), 'int32') : undefined;
+      const labels = labelCount(variant) ? tf.tensor1d(new Int32Array(m).fill(label ?? 0), 'int32') : undefined;
       const x = variant.generate(tf.tensor2d(z, [m, variant.latentDim]), labels);
       return tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1).dataSync() as Float32Array;
     });
