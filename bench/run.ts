@@ -45,6 +45,7 @@ const COUNTS: Record<WorkloadName, { warmup: number; iters: number }> = {
   'dcgan-mnist': { warmup: 5, iters: 30 },
   'dcgan-cifar': { warmup: 3, iters: 20 },
   'wgangp-toy': { warmup: 10, iters: 40 },
+  'dcgan-64': { warmup: 2, iters: 10 },
 };
 const itersOf = (name: WorkloadName) => Number(flag('iters') ?? COUNTS[name].iters);
 const warmupOf = (name: WorkloadName) => Number(flag('warmup') ?? COUNTS[name].warmup);

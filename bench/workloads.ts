@@ -1,5 +1,5 @@
 /**
- * The four reference workloads of ../shared/peers/WORKLOADS.md, built with tfjs-layers
+ * The reference workloads of ../shared/peers/WORKLOADS.md, built with tfjs-layers
  * exactly as the PyTorch peer builds them (bias everywhere, so parameter counts match),
  * with a training iteration that draws all its randomness from a seeded generator in
  * JavaScript, so two backends given the same seed and weights see the same numbers.
@@ -9,7 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { NativeAdam } from '../src/native/optimizers.js';
 import { bceWithLogits } from '../src/losses/bce.js';
 
-export const WORKLOADS = ['mlp-mnist', 'dcgan-mnist', 'dcgan-cifar', 'wgangp-toy'] as const;
+export const WORKLOADS = ['mlp-mnist', 'dcgan-mnist', 'dcgan-cifar', 'wgangp-toy', 'dcgan-64'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 interface Spec {
@@ -79,6 +79,35 @@ export const SPECS: Record<WorkloadName, Spec> = {
         layers: [
           conv(128, [32, 32, 3]), lrelu(), conv(256), bn(), lrelu(), conv(512), bn(), lrelu(),
           tfl.layers.flatten(), tfl.layers.dense({ units: 1 }),
+        ],
+      });
+      return { G, D };
+    },
+  },
+  'dcgan-64': {
+    // The PyTorch DCGAN example (ngf = ndf = 64) at 64×64 RGB, no conv biases. G's first
+    // convT k4 s1 p0 from 1×1 is a bias-free dense to 4×4×512; D's last conv k4 s1 p0 on
+    // 4×4 is a bias-free dense to 1: the same maps and parameter counts.
+    latent: 100, dataShape: [64, 64, 3], batch: 64, criticSteps: 1, loss: 'bce', lr: 2e-4, beta1: 0.5, beta2: 0.999,
+    build: () => {
+      const up = (filters: number, activation?: 'tanh') =>
+        tfl.layers.conv2dTranspose({ filters, kernelSize: 4, strides: 2, padding: 'same', useBias: false, activation });
+      const down = (filters: number, inputShape?: number[]) =>
+        tfl.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same', useBias: false, ...(inputShape ? { inputShape } : {}) });
+      const G = tfl.sequential({
+        layers: [
+          tfl.layers.dense({ units: 4 * 4 * 512, useBias: false, inputShape: [100] }),
+          tfl.layers.reshape({ targetShape: [4, 4, 512] }), bn(), tfl.layers.reLU(),
+          up(256), bn(), tfl.layers.reLU(),
+          up(128), bn(), tfl.layers.reLU(),
+          up(64), bn(), tfl.layers.reLU(),
+          up(3, 'tanh'),
+        ],
+      });
+      const D = tfl.sequential({
+        layers: [
+          down(64, [64, 64, 3]), lrelu(), down(128), bn(), lrelu(), down(256), bn(), lrelu(), down(512), bn(), lrelu(),
+          tfl.layers.flatten(), tfl.layers.dense({ units: 1, useBias: false }),
         ],
       });
       return { G, D };

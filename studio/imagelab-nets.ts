@@ -1,9 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initializeWeights, type GanNetworks } from '../src/nets/index.js';
-import { lossByName } from '../src/losses/index.js';
-import { unconditionalGan } from '../src/gans/unconditional.js';
+import { plainGan } from '../src/gans/gan.js';
+import { StabiliserOptionsSchema } from '../src/gans/stabilisers.js';
 import { STREAM, type GanVariant } from '../src/gans/types.js';
-import { createOptimizer } from '../src/train/optimizers.js';
 import type { RunConfig } from '../src/train/config.js';
 
 /** The image lab's network sizes: the reference DCGAN of the CLI, or a quarter of its work. */
@@ -42,14 +41,6 @@ export function smallDcganVariant(config: RunConfig): GanVariant {
   const networks = buildSmallDcgan(config.latentDim);
   initializeWeights(networks.generator, config.seed, STREAM.init);
   initializeWeights(networks.discriminator, config.seed, STREAM.init + 1);
-  const loss = config.loss;
-  return unconditionalGan({
-    networks,
-    loss: lossByName(loss.type, { realLabel: config.realLabel }),
-    optimizerG: createOptimizer(config.optimizerG),
-    optimizerD: createOptimizer(config.optimizerD),
-    criticSteps: config.criticSteps,
-    clipValue: loss.type === 'wgan' ? loss.clipValue : undefined,
-    gradientPenaltyWeight: loss.type === 'wgan-gp' ? loss.gradientPenaltyWeight : undefined,
-  });
+  // The library's plain GAN: the loss maps to its clipping or penalty in the objective table.
+  return plainGan('gan', networks, config, StabiliserOptionsSchema.parse({}));
 }

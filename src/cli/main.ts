@@ -11,6 +11,8 @@ type Command = (argv: string[]) => Promise<number>;
 const LAZY: Record<string, () => Promise<Command>> = {
   studio: async () => (await import('./studio.js')).studioCommand,
   encode: async () => (await import('./encode.js')).encodeCommand,
+  interpolate: async () => (await import('./interpolate.js')).interpolateCommand,
+  data: async () => (await import('./data.js')).dataCommand,
 };
 
 const COMMANDS: Record<string, Command> = { train: trainCommand, sample: sampleCommand, eval: evalCommand, info: infoCommand };
@@ -24,6 +26,8 @@ Commands:
   sample   draw samples from a run as .npy or .png
   eval     score a run (mode coverage on 2D data, classifier features on images)
   encode   map data to latent codes with a BiGAN's encoder
+  interpolate  a latent walk of a run's generator, as a PNG strip or a GIF loop
+  data     write a bundled data set as image files (gankit data avatars --n N --out DIR)
   studio   open the web studio (live training in the browser, run viewer)
   info     versions, backend, native build, threads
 

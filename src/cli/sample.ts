@@ -9,21 +9,25 @@ import { writePng } from '../io/png.js';
 import { imageGrid, pointsPlot, boundsOf } from '../io/grid.js';
 import { isMixture } from '../train/evaluate.js';
 import { Rng } from '../train/rng.js';
-import { parseFlags, intFlag, choiceFlag } from './args.js';
+import { parseFlags, intFlag, choiceFlag, numberFlag } from './args.js';
+import { writeImageFiles, checkFreshFolder, IMAGE_FORMATS } from '../io/image-files.js';
 import { UsageError } from './errors.js';
 import { LIMITS, MAX_FLOATS } from '../train/limits.js';
 
-export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png [flags]
+export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png|FOLDER/ [flags]
 
 Draws N samples from a run's generator (its latest checkpoint unless --step).
 .npy: float32; images NHWC in [0,1], 2D points [N,2] in data coordinates.
 .png: a grid of images, or a scatter plot of points over the real data.
+FOLDER/ (ends in /): one file per image, 000000.png, 000001.png, … (the folder must be new or empty).
 
   --run DIR        a run folder made by gankit train
   --step N         which checkpoint (default: the latest)
   --n N            how many samples
   --out FILE       where to write (.npy or .png); an existing file is not overwritten
   --label K        class to draw, for conditional variants
+  --format png|jpg file type in a FOLDER/ (default png)
+  --truncation X   truncation trick: latent components above X in magnitude are redrawn (e.g. 0.7)
   --seed N         seed of the latent draws (default 0)
   --force          overwrite --out if it exists
   --backend NAME   auto, ${NODE_BACKENDS.join(', ')}
@@ -36,6 +40,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     n: { type: 'string' },
     out: { type: 'string' },
     label: { type: 'string' },
+    format: { type: 'string' },
+    truncation: { type: 'string' },
     seed: { type: 'string' },
     force: { type: 'boolean' },
     backend: { type: 'string' },
@@ -49,9 +55,19 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   if (!values.run) throw new UsageError('gankit sample needs --run DIR (a folder made by gankit train)');
   if (!values.out) throw new UsageError('gankit sample needs --out FILE.npy or FILE.png');
   const n = intFlag('n', values.n, 1, LIMITS.samples) ?? 64;
+  const toFolder = /[\\/]$/.test(values.out);
   const ext = extname(values.out).toLowerCase();
-  if (ext !== '.npy' && ext !== '.png') throw new UsageError(`--out must end in .npy or .png; got '${values.out}'`);
-  if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
+  const format = choiceFlag('format', values.format, IMAGE_FORMATS);
+  if (format && !toFolder) throw new UsageError(`--format is for a folder --out (one file per image, e.g. --out samples/); got '${values.out}'`);
+  if (toFolder) {
+    const problem = checkFreshFolder(values.out);
+    if (problem) throw new UsageError(`${problem}; choose a new --out folder (nothing there is overwritten)`);
+  } else {
+    if (ext !== '.npy' && ext !== '.png') throw new UsageError(`--out must end in .npy or .png, or in / for one file per image; got '${values.out}'`);
+    if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
+  }
+  const truncation = numberFlag('truncation', values.truncation, { positive: true });
+  if (truncation !== undefined && truncation < 0.05) throw new UsageError(`--truncation must be at least 0.05 (0.5–1 is usual); got ${truncation}`);
   const backend = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   await initBackend(backend as BackendRequest);
   const run = await openRun(values.run, { step: intFlag('step', values.step, 0), weightsOnly: true });
@@ -64,10 +80,15 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   }
   const per = run.variant.dataShape.reduce((a, b) => a * b, 1);
   if (n * per > MAX_FLOATS) throw new UsageError(`--n ${n} samples of shape [${run.variant.dataShape}] would need ${Math.ceil((n * per * 4) / 2 ** 30)} GiB; draw at most ${Math.floor(MAX_FLOATS / per).toLocaleString('en-US')} per call`);
-  const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label });
+  if (truncation !== undefined && run.variant.sampleGrid) throw new UsageError(`--truncation needs a generator of Gaussian latents; '${run.config.variant}' samples from images`);
+  const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label, truncation });
   // A sample write killed before now left its temp file beside --out.
-  removeStaleTemps(dirname(values.out), `.${basename(values.out)}.`);
-  if (ext === '.npy') {
+  if (!toFolder) removeStaleTemps(dirname(values.out), `.${basename(values.out)}.`);
+  if (toFolder) {
+    if (samples.kind !== 'images') throw new UsageError('a folder --out writes one image file per sample; this run makes 2D points (use FILE.npy or FILE.png)');
+    const [m, h, w, c] = samples.shape;
+    writeImageFiles(values.out, samples.data, [m, h, w, c], format ?? 'png');
+  } else if (ext === '.npy') {
     writeNpy(values.out, { shape: samples.shape, data: samples.data });
   } else if (samples.kind === 'points') {
     const real = run.data.sample(Math.max(n, 1000), new Rng(run.config.seed + 1)).x;

@@ -4,7 +4,8 @@ import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/inde
 import { LOSS_TYPES, resolveConfig, type RunConfigInput, type LossConfig } from '../train/config.js';
 import { MODEL_NAMES } from '../nets/types.js';
 import { variantNames, variantSummary } from '../gans/index.js';
-import { datasetNames, loadDataset } from '../data/index.js';
+import { datasetNames, datasetKind, prepareDataset } from '../data/index.js';
+import { DATA_FLAGS, DATA_FLAGS_HELP, dataOptionsFromFlags } from './data-flags.js';
 import { startRun, openRun, resumeRun, trainRun } from '../train/run.js';
 import { LIMITS } from '../train/limits.js';
 import { checkpointName } from '../train/checkpoint.js';
@@ -23,6 +24,7 @@ report.html). With no flags: DCGAN on the bundled MNIST digits.
 
   --config FILE.json     a config file (flags override it)
   --data NAME            ${datasetNames().join(', ')}
+${DATA_FLAGS_HELP}
   --model NAME           ${MODEL_NAMES.join(', ')}
   --variant NAME         ${variantNames().join(', ')} (default gan)
   --loss NAME            ${LOSS_TYPES.join(', ')}
@@ -81,6 +83,7 @@ const FLAGS = {
   quiet: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...DATA_FLAGS,
 } as const;
 
 function readConfigFile(path: string): RunConfigInput {
@@ -117,6 +120,8 @@ export function configFromFlags(values: Record<string, string | boolean | string
   const base: RunConfigInput = str('config') ? readConfigFile(str('config') as string) : noFlags ? { ...DEFAULT_TRAIN } : {};
   const c: RunConfigInput = { ...base };
   if (str('data')) c.data = str('data');
+  const dataOptions = dataOptionsFromFlags(values, c.dataOptions);
+  if (dataOptions) c.dataOptions = dataOptions;
   if (str('model')) c.model = choiceFlag('model', str('model'), MODEL_NAMES);
   if (str('variant')) c.variant = choiceFlag('variant', str('variant'), variantNames());
   const lossType = choiceFlag('loss', str('loss'), LOSS_TYPES);
@@ -173,7 +178,7 @@ export function configFromFlags(values: Record<string, string | boolean | string
   const lrD = numberFlag('lr-d', str('lr-d'), { positive: true });
   if (lrG !== undefined || lrD !== undefined) {
     // Fill the loss's default optimizers first, then change only the learning rates.
-    const kind = loadDataset(c.data ?? 'mnist').kind;
+    const kind = datasetKind(c.data ?? 'mnist', c.dataOptions);
     const resolved = resolveConfig(c, kind);
     c.optimizerG = { ...resolved.optimizerG, learningRate: lrG ?? resolved.optimizerG.learningRate };
     c.optimizerD = { ...resolved.optimizerD, learningRate: lrD ?? resolved.optimizerD.learningRate };
@@ -191,7 +196,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const threads = intFlag('threads', values.threads);
   let run;
   if (values.resume) {
-    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'ttur'].filter((k) => values[k as keyof typeof values] !== undefined);
+    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'ttur', ...Object.keys(DATA_FLAGS)].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length) throw new UsageError(`--resume continues a run with its own config; drop --${conflicting.join(', --')} (only --steps may change)`);
     run = await resumeRun(values.resume, { steps: intFlag('steps', values.steps, 1, LIMITS.steps) });
     if (run.startStep >= run.config.steps) {
@@ -203,6 +208,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const out = values.out ?? defaultOutDir(input);
     const choice = await initBackend(backendReq as BackendRequest, { threads });
     printBackend(choice);
+    await prepareDataset(input.data ?? 'mnist', input.dataOptions, { quiet: values.quiet === true });
     run = startRun(input, out);
     return finish(run, choice.name, values.quiet === true);
   }

@@ -6,6 +6,9 @@ import { idxDataset } from './idx.js';
 import { cifarDataset } from './cifar.js';
 import { stackedMnistDataset } from './stacked-mnist.js';
 import { pointsFileDataset } from './points-file.js';
+import { imageFolderDataset, prepareImageFolder, parseDataOptions, type PrepareOptions } from './images.js';
+import { avatarDataset, prepareAvatars, AVATAR_DEFAULT_COUNT, AVATAR_DEFAULT_SIZE } from './avatars.js';
+import type { DataOptionsInput } from './options.js';
 
 export * from './types.js';
 export * from './mixtures.js';
@@ -14,6 +17,10 @@ export { idxDataset, parseIdx, encodeIdx } from './idx.js';
 export { cifarDataset } from './cifar.js';
 export { pointsFileDataset } from './points-file.js';
 export { storedDataset, unitToModel, modelToUnit } from './stored.js';
+export { imageFolderDataset, prepareImageFolder, listImageFiles } from './images.js';
+export { avatarDataset, prepareAvatars, avatarOptions, avatarTags, avatarTagNames } from './avatars.js';
+export { DataOptionsSchema, CROP_MODES, type DataOptions, type DataOptionsInput, type CropMode } from './options.js';
+export { cacheRoot } from './cache.js';
 
 type Loader = (arg: string) => Dataset;
 const named = new Map<string, { load: () => Dataset; summary: string }>();
@@ -36,12 +43,43 @@ registerDataPrefix('idx', idxDataset, 'MNIST / Fashion-MNIST IDX files (raw or .
 registerDataPrefix('cifar', cifarDataset, 'CIFAR-10 binary batches from a local path');
 registerDataPrefix('points', pointsFileDataset, '2D points from an [N, 2] .npy (the studio exports drawn data as one)');
 
-export function datasetNames(): string[] {
-  return [...named.keys(), ...[...prefixed.keys()].map((p) => `${p}:PATH`)];
+/** The data sets read through the image pipeline, which take dataOptions and need prepareDataset first. */
+function imageSpec(spec: string, input: DataOptionsInput | undefined): { kind: 'folder'; dir: string } | { kind: 'avatars'; count: number; size: number; mirror: boolean } | null {
+  if (spec.startsWith('images:')) return { kind: 'folder', dir: spec.slice('images:'.length) };
+  const m = /^avatars(?::(\d+))?$/.exec(spec);
+  if (!m) return null;
+  const o = parseDataOptions(input);
+  if (o.crop !== 'center' || o.channels === 1 || o.labels || o.strict) {
+    throw new DataError('avatars take --resolution, --mirror and a count (avatars:N) only; --crop, --channels 1, --labels and --strict are for images:DIR');
+  }
+  return { kind: 'avatars', count: Number(m[1] ?? o.count ?? AVATAR_DEFAULT_COUNT), size: o.resolution ?? AVATAR_DEFAULT_SIZE, mirror: o.mirror };
 }
 
-/** The data set a `--data` value names. */
-export function loadDataset(spec: string): Dataset {
+export function datasetNames(): string[] {
+  return [...named.keys(), 'avatars[:N]', 'images:DIR', ...[...prefixed.keys()].map((p) => `${p}:PATH`)];
+}
+
+/**
+ * Decodes (images:DIR) or draws (avatars) a data set into gankit's cache, once; a no-op
+ * for every other data set. loadDataset reads what it leaves.
+ */
+export async function prepareDataset(spec: string, input?: DataOptionsInput, opts: PrepareOptions = {}): Promise<void> {
+  const img = imageSpec(spec, input);
+  if (img?.kind === 'folder') await prepareImageFolder(img.dir, input, opts);
+  else if (img?.kind === 'avatars') await prepareAvatars(img.count, img.size, opts);
+}
+
+/** Whether a `--data` value names points or images, without loading it where that is costly. */
+export function datasetKind(spec: string, input?: DataOptionsInput): 'points' | 'images' {
+  return imageSpec(spec, input) ? 'images' : loadDataset(spec).kind;
+}
+
+/** The data set a `--data` value names; dataOptions apply to images:DIR and avatars. */
+export function loadDataset(spec: string, input?: DataOptionsInput): Dataset {
+  const img = imageSpec(spec, input);
+  if (img?.kind === 'folder') return imageFolderDataset(img.dir, input);
+  if (img?.kind === 'avatars') return avatarDataset(img.count, img.size, img.mirror);
+  if (input && Object.keys(input).length > 0) throw new DataError(`'${spec}' takes no data options (--resolution, --crop, --channels, --mirror, --labels, --strict are for images:DIR and avatars)`);
   const plain = named.get(spec);
   if (plain) return plain.load();
   const colon = spec.indexOf(':');

@@ -6,6 +6,8 @@ export interface Batch {
   x: Float32Array;
   /** Class labels when the data set has them. */
   labels?: Int32Array;
+  /** Multi-hot tags when the data set has them: [batch × tagNames.length], 1 where a sample has the tag. */
+  tags?: Uint8Array;
 }
 
 export interface Dataset {
@@ -18,6 +20,10 @@ export interface Dataset {
   readonly size: number;
   /** Number of classes when labels exist. */
   readonly numClasses?: number;
+  /** Class names in label order (image folders: the sub-folder names). */
+  readonly classNames?: readonly string[];
+  /** Tag names in the order of Batch.tags' columns, when the data set has tags. */
+  readonly tagNames?: readonly string[];
   /** Draws a batch; the same rng state gives the same batch. */
   sample(batchSize: number, rng: Rng): Batch;
 }

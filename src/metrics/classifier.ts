@@ -74,10 +74,10 @@ export function classifierAssetDir(): string {
 }
 
 /** A TF.js IOHandler that reads a Layers model from a folder on disk (model.json + its weight files). */
-export function folderLoadHandler(dir: string): tf.io.IOHandler {
+export function folderLoadHandler(dir: string, modelJson = join(dir, 'model.json')): tf.io.IOHandler {
   return {
     async load(): Promise<tf.io.ModelArtifacts> {
-      const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+      const json = JSON.parse(readFileSync(modelJson, 'utf8')) as tf.io.ModelJSON;
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: Uint8Array[] = [];
       for (const group of json.weightsManifest) {

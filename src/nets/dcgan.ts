@@ -9,8 +9,11 @@ function batchNorm(): tfl.layers.Layer {
 /**
  * DCGAN (Radford et al. 2016) as the reference workloads define it: 28×28 images
  * (dcgan-mnist: 7×7×128 → 14×14×64 → 28×28×c) and 32×32 images (dcgan-cifar:
- * 4×4×512 → 8×8×256 → 16×16×128 → 32×32×c). Every conv is k4 s2 p1 ('same' in NHWC),
- * with bias, BN after each hidden layer of G and after every D conv but the first.
+ * 4×4×512 → 8×8×256 → 16×16×128 → 32×32×c); other powers of two from 16 to 256 follow
+ * the PyTorch DCGAN example (at 64: 4×4×512 → 8×8×256 → 16×16×128 → 32×32×64 → 64×64×c,
+ * widths doubling from 64 towards the 4×4 map, at most 512). Every conv is k4 s2 p1
+ * ('same' in NHWC), with bias, BN after each hidden layer of G and after every D conv but
+ * the first.
  */
 /** The layer plan both DCGAN builders share: G's first spatial size and channel widths. */
 export interface DcganPlan {
@@ -27,7 +30,14 @@ export function dcganPlan(shape: readonly number[]): DcganPlan {
   const [h, w, c] = shape;
   if (h === 28 && w === 28) return { dataShape: [h, w, c], start: 7, gChannels: [128, 64] };
   if (h === 32 && w === 32) return { dataShape: [h, w, c], start: 4, gChannels: [512, 256, 128] };
-  throw new NetworkError(`dcgan supports 28×28 and 32×32 images; got ${h}×${w} (resize the data or use --model mlp)`);
+  const upsamplings = Math.log2(h / 4);
+  if (h !== w || !Number.isInteger(upsamplings) || h < 16 || h > 256) {
+    throw new NetworkError(`dcgan supports 28×28 and square powers of two from 16×16 to 256×256; got ${h}×${w} (give --resolution 64, say, or use --model mlp)`);
+  }
+  // The example's ngf = 64 at 64×64 and above; at 16×16, 32×32's widest-first pattern.
+  const base = h >= 64 ? 64 : 128;
+  const gChannels = Array.from({ length: upsamplings }, (_, i) => Math.min(512, base * 2 ** (upsamplings - 1 - i)));
+  return { dataShape: [h, w, c], start: 4, gChannels };
 }
 
 export function buildDcgan(spec: NetworkSpec): GanNetworks {

@@ -1,10 +1,12 @@
 import { buildMlp } from './mlp.js';
 import { buildDcgan } from './dcgan.js';
+import { buildResnet } from './resnet.js';
 import { NetworkError, MODEL_NAMES, type GanNetworks, type NetworkSpec } from './types.js';
 
 export * from './types.js';
 export { buildMlp } from './mlp.js';
-export { buildDcgan } from './dcgan.js';
+export { buildDcgan, dcganPlan } from './dcgan.js';
+export { buildResnet, resnetWidths, type ResnetOptions } from './resnet.js';
 export { initializeWeights, countParams } from './init.js';
 
 export function buildNetworks(spec: NetworkSpec): GanNetworks {
@@ -13,6 +15,8 @@ export function buildNetworks(spec: NetworkSpec): GanNetworks {
       return buildMlp(spec);
     case 'dcgan':
       return buildDcgan(spec);
+    case 'resnet':
+      return buildResnet(spec);
     default:
       throw new NetworkError(`unknown model '${String(spec.model)}'; choose one of: ${MODEL_NAMES.join(', ')}`);
   }

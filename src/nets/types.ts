@@ -9,7 +9,7 @@ export interface GanNetworks {
   dataShape: number[];
 }
 
-export const MODEL_NAMES = ['mlp', 'dcgan'] as const;
+export const MODEL_NAMES = ['mlp', 'dcgan', 'resnet'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 export interface NetworkSpec {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DataOptionsSchema, type DataOptions } from '../data/options.js';
 import { OptimizerSchema } from './optimizers.js';
 import { MODEL_NAMES } from '../nets/types.js';
 import { ConfigError } from '../core/errors.js';
@@ -23,6 +24,8 @@ export const RunConfigSchema = z
   .object({
     variant: z.string().default('gan'),
     data: z.string().min(1).default('mnist'),
+    /** Settings of image data (images:DIR, avatars): resolution, crop, channels, mirror, labels. */
+    dataOptions: DataOptionsSchema.optional(),
     model: z.enum(MODEL_NAMES).default('dcgan'),
     latentDim: z.number().int().positive().optional(),
     hidden: z.array(z.number().int().positive()).optional(),
@@ -47,7 +50,7 @@ export const RunConfigSchema = z
   .strict();
 
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
-export type RunConfig = Required<Omit<z.output<typeof RunConfigSchema>, 'hidden'>> & { hidden?: number[] };
+export type RunConfig = Required<Omit<z.output<typeof RunConfigSchema>, 'hidden' | 'dataOptions'>> & { hidden?: number[]; dataOptions?: DataOptions };
 
 export { ConfigError };
 

@@ -48,6 +48,10 @@ export async function evaluateImageSamples(samples: Samples, data: Dataset): Pro
     m.warnings.forEach((warning, i) => (e[`warning_${i + 1}`] = warning));
     return e;
   }
+  if (c === 3 && data.name.startsWith('avatars')) {
+    const { evaluateAvatarSamples } = await import('./evaluate-features.js');
+    return evaluateAvatarSamples(samples.data, data, n);
+  }
   const stats = (a: Float32Array) => {
     let s = 0;
     let s2 = 0;

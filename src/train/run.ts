@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
-import { loadDataset } from '../data/index.js';
+import { loadDataset, prepareDataset } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
 import { createVariant } from '../gans/index.js';
 import type { GanVariant, IterationLogs } from '../gans/types.js';
@@ -29,7 +29,7 @@ export interface RunHandle {
 
 /** Starts a new run folder: resolves the config, builds the variant from the seed. */
 export function startRun(input: RunConfigInput, dir: string): RunHandle {
-  const data = loadDataset(input.data ?? 'mnist');
+  const data = loadDataset(input.data ?? 'mnist', input.dataOptions);
   const config = resolveConfig(input, data.kind);
   checkConfigLimits(config);
   // Built before the folder: a config the variant refuses leaves nothing on disk.
@@ -49,7 +49,8 @@ export function startRun(input: RunConfigInput, dir: string): RunHandle {
  */
 export async function openRun(dir: string, opts: { step?: number; steps?: number; weightsOnly?: boolean } = {}): Promise<RunHandle> {
   const saved = readRunConfig(dir);
-  const data = loadDataset(saved.data);
+  await prepareDataset(saved.data, saved.dataOptions);
+  const data = loadDataset(saved.data, saved.dataOptions);
   const config = resolveConfig({ ...saved, steps: opts.steps ?? saved.steps }, data.kind);
   checkConfigLimits(config);
   const steps = listCheckpoints(dir);

@@ -13,6 +13,20 @@ export interface Samples {
 }
 
 /**
+ * The truncation trick (Brock et al. 2019, BigGAN): z ~ N(0, I) with every component of
+ * magnitude above ψ drawn again, trading variety for fidelity as ψ falls.
+ */
+export function truncatedNormals(rng: Rng, n: number, psi: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = rng.normal();
+    while (Math.abs(v) > psi) v = rng.normal();
+    out[i] = v;
+  }
+  return out;
+}
+
+/**
  * Draws n samples from the variant's sampling generator. The latent draws come from
  * (seed, stream) so the same call gives the same samples: the fixed-noise grids of a run
  * are comparable across steps. Labels, for variants that take them, cycle 0..K−1.
@@ -21,7 +35,7 @@ export function drawSamples(
   variant: GanVariant,
   data: Pick<Dataset, 'kind'>,
   n: number,
-  opts: { seed: number; stream?: number; label?: number; batch?: number },
+  opts: { seed: number; stream?: number; label?: number; batch?: number; truncation?: number },
 ): Samples {
   const rng = Rng.derive(opts.seed, 0, opts.stream ?? STREAM.fixedNoise);
   const batch = opts.batch ?? 256;
@@ -39,7 +53,7 @@ export function drawSamples(
   const labels = numClasses ? new Int32Array(n) : undefined;
   for (let start = 0; start < n; start += batch) {
     const m = Math.min(batch, n - start);
-    const z = rng.normals(m * variant.latentDim);
+    const z = opts.truncation === undefined ? rng.normals(m * variant.latentDim) : truncatedNormals(rng, m * variant.latentDim, opts.truncation);
     let lab: Int32Array | undefined;
     if (labels && numClasses) {
       lab = new Int32Array(m);
