@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerMissingGradients } from './gradients.js';
 import { registerComposedConvFilterGradient } from './conv-filter.js';
-import { useFusedOptimizers } from '../train/optimizers.js';
+import { useFusedOptimizers } from '../core/optimizers.js';
 
 export const NODE_BACKENDS = ['tensorflow', 'native', 'wasm', 'cpu'] as const;
 export type NodeBackendName = (typeof NODE_BACKENDS)[number];

@@ -7,7 +7,7 @@
 import { createAvatar } from '@dicebear/core';
 import { adventurer } from '@dicebear/collection';
 import { Resvg } from '@resvg/resvg-js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../core/rng.js';
 import { DataError } from './types.js';
 import { byteImageDataset, type ByteImageDataset } from './byte-images.js';
 import { cacheKey, readCache, writeCache } from './cache.js';

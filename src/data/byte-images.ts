@@ -1,5 +1,5 @@
 import type { Batch, Dataset } from './types.js';
-import type { Rng } from '../train/rng.js';
+import type { Rng } from '../core/rng.js';
 
 /**
  * Images kept as bytes (a quarter of float32's memory), turned into model-space floats in

@@ -1,5 +1,5 @@
 import type { MixtureDataset, Batch } from './types.js';
-import type { Rng } from '../train/rng.js';
+import type { Rng } from '../core/rng.js';
 
 /** Builds a sampler for an equal-weight mixture of isotropic 2D Gaussians. */
 export function gaussianMixture(

@@ -1,7 +1,7 @@
 import type { Batch, Dataset } from './types.js';
 import { DataError } from './types.js';
 import { loadBundledDigits } from './mnist.js';
-import type { Rng } from '../train/rng.js';
+import type { Rng } from '../core/rng.js';
 
 /** Number of Stacked-MNIST modes: every triple of digits. */
 export const STACKED_MNIST_MODES = 1000;

@@ -1,6 +1,6 @@
 import type { Batch, StoredDataset } from './types.js';
 import { sampleElementCount } from './types.js';
-import type { Rng } from '../train/rng.js';
+import type { Rng } from '../core/rng.js';
 
 /** Wraps in-memory samples (already in model space) as a data set that samples with replacement. */
 export function storedDataset(opts: {

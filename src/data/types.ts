@@ -1,4 +1,4 @@
-import type { Rng } from '../train/rng.js';
+import type { Rng } from '../core/rng.js';
 
 /** What a training step draws from a data set. */
 export interface Batch {

@@ -1,4 +1,4 @@
-import type { Rng } from '../train/rng.js';
+import type { Rng } from '../core/rng.js';
 import { registerDataset } from './index.js';
 import { loadBundledDigits } from './mnist.js';
 import { storedDataset, unitToModel } from './stored.js';

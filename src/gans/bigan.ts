@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../train/config.js';
-import { ConfigError } from '../train/config.js';
+import { ConfigError } from '../core/errors.js';
 import type { Dataset } from '../data/types.js';
 import { initializeWeights } from '../nets/init.js';
 import { buildConditionalDiscriminator, buildConditionalGenerator } from '../nets/conditional.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../train/rng.js';
+import type { Rng } from '../core/rng.js';
 
 export const AUGMENTATIONS = ['color', 'translation', 'cutout'] as const;
 export type Augmentation = (typeof AUGMENTATIONS)[number];

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { Dataset } from '../data/types.js';
-import { ConfigError, type RunConfig } from '../train/config.js';
+import { ConfigError } from '../core/errors.js';
+import type { RunConfig } from '../train/config.js';
 import { driftRegulariser } from '../losses/regularisers.js';
 import { buildProgressive, initializeProgressive, PROGRESSIVE_RESOLUTIONS, rescale, upscale2x, downscale2x } from '../nets/progressive.js';
 import { latentBatch, realBatch } from './common.js';

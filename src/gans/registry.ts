@@ -1,6 +1,6 @@
 import type { Dataset } from '../data/types.js';
 import type { RunConfig } from '../train/config.js';
-import { ConfigError } from '../train/config.js';
+import { ConfigError } from '../core/errors.js';
 import type { GanVariant } from './types.js';
 
 /** A variant factory: builds the variant a config names, with seeded weights. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { RunConfig } from '../train/config.js';
-import { ConfigError } from '../train/config.js';
+import { ConfigError } from '../core/errors.js';
 import type { Dataset } from '../data/types.js';
 import { sampleElementCount } from '../data/types.js';
 import { runRng } from '../core/streams.js';

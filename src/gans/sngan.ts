@@ -1,5 +1,5 @@
 import type { RunConfig } from '../train/config.js';
-import { ConfigError } from '../train/config.js';
+import { ConfigError } from '../core/errors.js';
 import type { Dataset } from '../data/types.js';
 import { buildStabilisedGan } from './gan.js';
 import { registerVariant } from './registry.js';

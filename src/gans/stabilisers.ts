@@ -5,7 +5,7 @@ import { ConfigError } from '../core/errors.js';
 import { parseStrictOptions } from '../core/options.js';
 import { MAX_LOOKAHEAD_STEPS } from '../core/streams.js';
 import type { LossType, RunConfig } from '../train/config.js';
-import type { OptimizerConfig } from '../train/optimizers.js';
+import type { OptimizerConfig } from '../core/optimizers.js';
 import type { StabilisedNetOptions } from '../nets/sn-nets.js';
 import { AUGMENTATIONS, type Augmentation } from './diffaugment.js';
 

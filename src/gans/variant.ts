@@ -9,7 +9,7 @@ import { objectiveFor } from '../losses/objectives.js';
 import { r1Regulariser, type Regulariser } from '../losses/regularisers.js';
 import type { GanObjective } from '../losses/types.js';
 import type { RunConfig } from '../train/config.js';
-import { createOptimizer, type OptimizerConfig } from '../train/optimizers.js';
+import { createOptimizer, type OptimizerConfig } from '../core/optimizers.js';
 import { updateEma } from './ema.js';
 import { adversarialIteration, type GameParts, type StepSettings } from './step.js';
 import {

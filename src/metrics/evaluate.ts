@@ -3,7 +3,7 @@ import { featureMetrics, imageMetrics, type FeatureMetrics, type ImageMetrics } 
 import { slicedWasserstein, wassersteinExact, EXACT_WASSERSTEIN_MAX_POINTS, type SlicedWassersteinResult } from './wasserstein.js';
 import { evaluateOnGrid, gridAround, jsDivergenceOnGrid, kdeDensity, scottBandwidth } from './divergence.js';
 import { stackedMnistModes, type StackedMnistModes } from './stacked-mnist.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../core/rng.js';
 
 /** An array as `readNpy` returns it: a shape and row-major float data. */
 export interface ShapedArray {

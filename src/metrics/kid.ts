@@ -1,5 +1,5 @@
 import { MetricError } from './errors.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../core/rng.js';
 
 export interface KidResult {
   /** Mean over subsets of the unbiased MMD² estimate. Can be slightly negative when the sets match. */

@@ -1,5 +1,5 @@
 import { MetricError } from './errors.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../core/rng.js';
 
 /** Above this many points per set the exact solver's O(n³) time (seconds at 1,000) grows too long. */
 export const EXACT_WASSERSTEIN_MAX_POINTS = 1000;

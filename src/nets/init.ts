@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../core/rng.js';
 
 /**
  * Re-initialises every weight of a model from gankit's seeded RNG, so the same seed gives

@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { PixelNorm } from '../nn/pixel-norm.js';
 import { EqualizedConv2D, EqualizedDense } from '../nn/equalized.js';
 import { MinibatchStddev } from '../nn/minibatch-stddev.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../core/rng.js';
 import { NetworkError } from './types.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
