@@ -48,7 +48,7 @@ test('sample --label on a run that cannot take labels (ssgan) is a clear error',
 
 test('an unknown or mistyped option of any variant is an error that lists what it accepts', async () => {
   await initBackend('auto');
-  assert.throws(() => build('acgan', { spectralNorm: true }), /options\.spectralNorm lives in the networks/);
+  assert.throws(() => build('acgan', { minibatchStddev: true }), /options\.minibatchStddev lives in the networks/);
   assert.throws(() => build('acgan', { auxilaryWeight: 2 }), /unknown option 'auxilaryWeight' for --variant acgan; it accepts: numClasses, auxiliaryWeight/);
   assert.throws(() => build('infogan', { infoweight: 1 }), /unknown option 'infoweight'.*infoWeight/);
   assert.throws(() => build('ssgan', { labeled: 10 }), /unknown option 'labeled'.*labelled/);
