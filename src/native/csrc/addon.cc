@@ -811,6 +811,12 @@ napi_value Gather(napi_env env, napi_callback_info info) {
   const size_t row = (size_t)inner * es;
   const int nt = threads_for(outer * n * inner);
   gk_parallel_ranges(outer * n, nt, [&](long r0, long r1) {
+    if (es == 4 && inner == 1) {  // single elements: a plain indexed load, no memcpy per element
+      const uint32_t* s4 = (const uint32_t*)src;
+      uint32_t* d4 = (uint32_t*)dst;
+      for (long r = r0; r < r1; r++) d4[r] = s4[(r / n) * axis + idx[r % n]];
+      return;
+    }
     for (long r = r0; r < r1; r++) {
       const long o = r / n, i = r % n;
       memcpy(dst + (size_t)r * row, src + ((size_t)o * axis + idx[i]) * row, row);
