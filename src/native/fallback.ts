@@ -4,10 +4,11 @@
  * reaches a cpu-only kernel unexpectedly (cpuOnlyCounts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFunc } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 const fallbacks = new Map<string, number>();
 const cpuOnly = new Map<string, number>();
+const cpuOnlyLargest = new Map<string, number>();
 
 const bump = (m: Map<string, number>, name: string) => m.set(name, (m.get(name) ?? 0) + 1);
 
@@ -24,8 +25,16 @@ export function nativeFallbackCounts(reset = false): Record<string, number> {
  */
 export function cpuOnlyCounts(reset = false): Record<string, number> {
   const out = Object.fromEntries(cpuOnly);
-  if (reset) cpuOnly.clear();
+  if (reset) {
+    cpuOnly.clear();
+    cpuOnlyLargest.clear();
+  }
   return out;
+}
+
+/** The most elements any one input of each cpu-only kernel had since the last reset. */
+export function cpuOnlyLargestInputs(): Record<string, number> {
+  return Object.fromEntries(cpuOnlyLargest);
 }
 
 /** The `cpu` backend's implementation of a kernel, to fall back on (counted). */
@@ -43,6 +52,12 @@ export function cpuKernel(name: string): KernelFunc {
 export function cpuOnlyKernel(name: string, f: KernelFunc): KernelFunc {
   return (args) => {
     bump(cpuOnly, name);
+    let most = cpuOnlyLargest.get(name) ?? 0;
+    for (const t of Object.values(args.inputs)) {
+      const shape = (t as TensorInfo | undefined)?.shape;
+      if (shape) most = Math.max(most, shape.reduce((a, b) => a * b, 1));
+    }
+    cpuOnlyLargest.set(name, most);
     return f(args);
   };
 }

@@ -59,5 +59,5 @@ export function supportedIsas(): NativeIsa[] {
 }
 
 export { registerNativeBackend, nativeKernelNames } from './backend.js';
-export { nativeFallbackCounts, cpuOnlyCounts } from './fallback.js';
+export { nativeFallbackCounts, cpuOnlyCounts, cpuOnlyLargestInputs } from './fallback.js';
 export { NativeAdam, NativeRMSProp, nativeAdam, nativeRmsprop } from './optimizers.js';
