@@ -1,28 +1,36 @@
 /**
  * `npm run bench:profile -- --workload mlp-mnist [--iters 10] [--backend native]`: where one
- * training iteration of a reference workload spends its time. Times the plain iteration
+ * training iteration of a reference workload spends its time; `--config cgan-mnist` (a name
+ * in configs/, a path, or `plain`; `--batch N`) profiles one training step of a gankit
+ * variant instead, as `gankit train` builds it. Times the plain iteration
  * (median wall clock), then runs the same iterations with a timer around every kernel and
  * sums kernel time per kernel name (and per input shapes), so that the gap between wall
  * clock and kernel time (the TF.js engine, tape and JavaScript between kernels) shows.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { registerNativeBackend } from '../src/native/index.js';
+import { initBackend } from '../src/backend/index.js';
 import { makeTrainer, WORKLOADS, type WorkloadName } from './workloads.js';
+import { makeVariantStepper } from './variants.js';
 
 const flag = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const workload = flag('workload', 'mlp-mnist') as WorkloadName;
-if (!WORKLOADS.includes(workload)) throw new Error(`unknown workload ${workload}; one of ${WORKLOADS.join(', ')}`);
+const configName = flag('config', '');
+const workload = (configName || flag('workload', 'mlp-mnist')) as WorkloadName;
+if (!configName && !WORKLOADS.includes(workload)) throw new Error(`unknown workload ${workload}; one of ${WORKLOADS.join(', ')}`);
 const iters = Number(flag('iters', '10'));
 const backend = flag('backend', 'native');
 const top = Number(flag('top', '25'));
-registerNativeBackend();
-await tf.setBackend(backend);
+await initBackend(backend as 'native');
 
-const trainer = makeTrainer(workload, { seed: 1 });
+const trainer = configName
+  ? (() => {
+      const s = makeVariantStepper(configName, { batch: flag('batch', '') ? Number(flag('batch', '')) : undefined });
+      return { iteration: () => s.step(), dispose: () => s.dispose() };
+    })()
+  : makeTrainer(workload, { seed: 1 });
 for (let i = 0; i < 3; i++) trainer.iteration();
 const wall: number[] = [];
 for (let i = 0; i < iters; i++) {

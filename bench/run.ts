@@ -3,6 +3,10 @@
  * PyTorch peer in the same run, plus GEMM and convolution GFLOP/s of the native backend.
  * Prints one table and writes bench/results.json.
  *
+ * The variants table (bench/variant-table.ts): s/step of gankit's own configs beside the
+ * plain DCGAN, on native, taking turns; `--workloads variants` runs only it
+ * (--variant-rounds N, --variant-steps N).
+ *
  * Flags: --workloads a,b  --backends native,wasm,cpu  --iters N  --warmup N (defaults per
  *        workload, see COUNTS: a few seconds of timed iterations each; the peer gets the
  *        same)  --cpu-iters N (default 2; TF.js's cpu backend is slow)  --cpu-all (cpu on
@@ -23,6 +27,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { registerComposedConvFilterGradient } from '../src/backend/conv-filter.js';
 import { nativeInfo, registerNativeBackend, setNativeThreads, setNativeWinograd } from '../src/native/index.js';
 import { WORKLOADS, makeTrainer, type WorkloadName } from './workloads.js';
+import { runVariantTable, type VariantRow } from './variant-table.js';
+import { initBackend } from '../src/backend/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PEER = join(here, '..', '..', 'shared', 'peers', 'torch_peer.py');
@@ -34,7 +40,10 @@ function flag(name: string): string | undefined {
 }
 const has = (name: string) => process.argv.includes(`--${name}`);
 
-const workloads = (flag('workloads')?.split(',') ?? [...WORKLOADS]) as WorkloadName[];
+const wanted = flag('workloads')?.split(',') ?? [...WORKLOADS, 'variants'];
+const withVariants = wanted.includes('variants');
+const workloads = wanted.filter((w) => w !== 'variants') as WorkloadName[];
+for (const w of workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}; one of ${[...WORKLOADS, 'variants'].join(', ')}`);
 const backendsWanted = flag('backends')?.split(',') ?? ['native', 'wasm', 'cpu'];
 /**
  * Warm-up and timed iterations per workload. 20 timed iterations of mlp-mnist last 0.3 s,
@@ -270,9 +279,16 @@ async function main(): Promise<void> {
   }
 
   let kernels: Record<string, number> = {};
-  if (backends.includes('native')) {
+  if (backends.includes('native') && workloads.length > 0) {
     await tf.setBackend('native');
     kernels = kernelRates();
+  }
+
+  let variants: { rows: VariantRow[]; table: string } | null = null;
+  if (withVariants && backends.includes('native')) {
+    // as `gankit train` runs: the native backend with its fused optimizers
+    await initBackend('native');
+    variants = runVariantTable({ rounds: Number(flag('variant-rounds') ?? 3), steps: Number(flag('variant-steps') ?? 5), warmup: 2, log: console.log });
   }
 
   // the table
@@ -293,7 +309,8 @@ async function main(): Promise<void> {
     `| ${lines[0].map(() => '---').join(' | ')} |`,
     ...lines.slice(1).map((l) => `| ${l.join(' | ')} |`),
   ].join('\n');
-  console.log('\n' + md + '\n');
+  if (workloads.length > 0) console.log('\n' + md + '\n');
+  if (variants) console.log(`\nvariants (native, s per training step, batch 64, taking turns):\n${variants.table}\n`);
   for (const [k, v] of Object.entries(kernels)) console.log(`native ${k}: ${v} GFLOP/s${k.startsWith('conv') && !k.endsWith('(direct)') ? ' (effective: direct-method FLOPs, by Winograd)' : ''}`);
   const torchVersion = torch[0]?.torch, torchThreads = torch[0]?.threads;
   const notes = [
@@ -302,9 +319,9 @@ async function main(): Promise<void> {
     `native and the peer take turns, ${rounds} rounds each: their img/s is the median over rounds, native/PyTorch the median of the ${rounds} paired ratios`,
     torch.length ? `PyTorch ${torchVersion}, ${torchThreads} threads, BLAS ${blas?.library}${blas?.optimized ? '' : ' (reference BLAS: not a fair peer)'}, same run` : torchNote,
   ];
-  for (const n of notes) console.log(`note: ${n}`);
+  if (workloads.length > 0) for (const n of notes) console.log(`note: ${n}`);
   const pairedRatios = Object.fromEntries([...ratios].map(([k, v]) => [k, v.map(round2)]));
-  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), machine, native: info, backends, rows, torch, paired_ratios: pairedRatios, torch_blas: blas, kernels_gflops: kernels, notes, table: md }, null, 2) + '\n');
+  writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), machine, native: info, backends, rows, torch, paired_ratios: pairedRatios, torch_blas: blas, kernels_gflops: kernels, notes, table: md, variants }, null, 2) + '\n');
   console.log(`wrote ${outFile}`);
 }
 

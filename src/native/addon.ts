@@ -17,6 +17,9 @@ export enum ActGrad { Relu = 0, LeakyRelu, Tanh, Sigmoid }
 
 export enum Reduce { Sum = 0, Max, Min, Mean }
 
+/** The typed arrays the layout entry points (copy, gather) move: 4- or 1-byte elements. */
+export type LayoutArray = Float32Array | Int32Array | Uint8Array;
+
 /** No activation in a fused epilogue. */
 export const NO_ACTIVATION = -1;
 
@@ -53,6 +56,16 @@ export interface NativeAddon {
   /** Per-channel mean and biased variance of x [rows, channels]. */
   moments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
   addN(inputs: Float32Array[], out: Float32Array): void;
+  /**
+   * dst[dstOffset + Σ i·dstStrides] = src[srcOffset + Σ i·srcStrides] over every index i of
+   * `shape` (rank 1..8, element strides, same element size).
+   */
+  copy(src: LayoutArray, dst: LayoutArray, shape: Int32Array, srcStrides: Int32Array, dstStrides: Int32Array,
+    srcOffset: number, dstOffset: number): void;
+  /** src [outer, axis, inner] -> dst [outer, indices, inner]; every index in [0, axis). */
+  gather(src: LayoutArray, dst: LayoutArray, indices: Int32Array, outer: number, axis: number, inner: number): void;
+  /** Softmax of each row of x [rows, cols]. */
+  softmax(x: Float32Array, y: Float32Array, rows: number, cols: number): void;
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, w2: Float32Array, m2: Float32Array, v2: Float32Array,
     lr: number, beta1: number, beta2: number, eps: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void;
   rmsprop(w: Float32Array, g: Float32Array, ms: Float32Array, mg: Float32Array | null, mom: Float32Array,

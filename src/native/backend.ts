@@ -10,6 +10,8 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, Tensor
 import { Binary, NO_ACTIVATION, Reduce, Unary, type NativeAddon } from './addon.js';
 import { loadAddon } from './load.js';
 import { BufferPool } from './pool.js';
+import { cpuKernel, cpuOnlyKernel } from './fallback.js';
+import { layoutKernels } from './layout.js';
 import { broadcast } from './broadcast.js';
 import { registerMissingGradients } from '../backend/gradients.js';
 import { activationGradKernelConfig, registerNativeActivationGradients } from './activation-grads.js';
@@ -235,26 +237,6 @@ function u8(backend: Backend, t: TensorInfo): Uint8Array | null {
 
 function output(backend: Backend, shape: number[], values: Float32Array | Uint8Array, dtype: 'float32' | 'bool' = 'float32'): TensorInfo {
   return backend.makeTensorInfo(shape, dtype, values);
-}
-
-const fallbacks = new Map<string, number>();
-
-/** How often each native kernel handed a case to the cpu kernel since the last reset. */
-export function nativeFallbackCounts(reset = false): Record<string, number> {
-  const out = Object.fromEntries(fallbacks);
-  if (reset) fallbacks.clear();
-  return out;
-}
-
-/** The `cpu` backend's implementation of a kernel, to fall back on (counted). */
-function cpuKernel(name: string): KernelFunc {
-  const k = tf.getKernel(name, 'cpu');
-  if (!k) throw new Error(`gankit native: the cpu backend has no kernel ${name}`);
-  const f = k.kernelFunc;
-  return (args) => {
-    fallbacks.set(name, (fallbacks.get(name) ?? 0) + 1);
-    return f(args);
-  };
 }
 
 const ACTIVATIONS: Record<string, number> = {
@@ -698,6 +680,7 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     broadcastDivKernelConfig(addon, NATIVE_BACKEND),
     batchNormGradKernelConfig(addon, NATIVE_BACKEND),
     momentsKernelConfig(addon, NATIVE_BACKEND),
+    ...layoutKernels(addon).map(([name, f]) => k(name, f)),
   ];
 }
 
@@ -724,7 +707,7 @@ export function registerNativeBackend(): boolean {
   }
   for (const config of tf.getKernelsForBackend('cpu')) {
     if (ownNames.has(config.kernelName) || tf.getKernel(config.kernelName, NATIVE_BACKEND)) continue;
-    tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
+    tf.registerKernel({ ...config, backendName: NATIVE_BACKEND, kernelFunc: cpuOnlyKernel(config.kernelName, config.kernelFunc) });
   }
   registerMissingGradients(); // first: the overrides below wrap the gradients it registers
   registerNativeActivationGradients(NATIVE_BACKEND);

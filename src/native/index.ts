@@ -58,5 +58,6 @@ export function supportedIsas(): NativeIsa[] {
   return loadAddon()?.info().supported ?? [];
 }
 
-export { registerNativeBackend, nativeKernelNames, nativeFallbackCounts } from './backend.js';
+export { registerNativeBackend, nativeKernelNames } from './backend.js';
+export { nativeFallbackCounts, cpuOnlyCounts, cpuOnlyLargestInputs } from './fallback.js';
 export { NativeAdam, NativeRMSProp, nativeAdam, nativeRmsprop } from './optimizers.js';

@@ -7,8 +7,17 @@ type Shape = (number | null)[];
 
 const EPS = 1e-12;
 
+/**
+ * ‖x‖₂ as sqrt(Σ x²): the same numbers as tf.norm, whose |x|^2 raises to an int32 power
+ * (a Cast, and a Pow kernel that only the cpu backend has, in every power-iteration step
+ * and in σ̂'s gradient).
+ */
+function l2norm(x: tf.Tensor): tf.Scalar {
+  return tf.sqrt(tf.sum(tf.square(x)));
+}
+
 function l2normalize(x: tf.Tensor): tf.Tensor {
-  return tf.div(x, tf.add(tf.norm(x), EPS));
+  return tf.div(x, tf.add(l2norm(x), EPS));
 }
 
 /**
@@ -29,7 +38,7 @@ export function powerIteration(matrix: tf.Tensor2D, u: tf.Tensor2D): tf.Tensor2D
  * with u and v held constant, which is what Miyato et al. differentiate.
  */
 export function sigmaEstimate(matrix: tf.Tensor2D, u: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => tf.norm(tf.matMul(matrix, u, false, true)) as tf.Scalar);
+  return tf.tidy(() => l2norm(tf.matMul(matrix, u, false, true)));
 }
 
 /**

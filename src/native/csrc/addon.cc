@@ -84,6 +84,27 @@ int threads_for(long n, long grain = kParallelMin) {
   return (int)std::min<long>(gk_threads(), n / grain + 1);
 }
 
+size_t elem_size(napi_typedarray_type t) {
+  switch (t) {
+    case napi_float32_array: case napi_int32_array: case napi_uint32_array: return 4;
+    case napi_uint8_array: case napi_int8_array: return 1;
+    default: return 0;
+  }
+}
+
+// The furthest element (+1) a walk over `shape` at `strides` from `offset` reaches, or -1
+// for a negative stride or offset; 0 for an empty shape.
+long extent(const int32_t* shape, const int32_t* strides, int nd, long offset) {
+  if (offset < 0) return -1;
+  long last = offset;
+  for (int d = 0; d < nd; d++) {
+    if (shape[d] == 0) return 0;
+    if (strides[d] < 0 || shape[d] < 0) return -1;
+    last += (long)(shape[d] - 1) * strides[d];
+  }
+  return last + 1;
+}
+
 // ---- info / settings ----
 
 // CPUs this process may run on (its affinity mask), as OpenMP's omp_get_num_procs counted.
@@ -202,7 +223,10 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   bool accumulate = false;
   if (a.n > 14) napi_get_value_bool(env, a.v[14], &accumulate);
   if (accumulate && (biasp || act >= 0)) THROW("matmul: accumulate with a bias or activation");
+  if (batch < 0 || M < 0 || N < 0 || K < 0 || sA < 0 || sB < 0) THROW("matmul: negative size");
   if ((long)C.length < batch * M * N) THROW("matmul: output too small");
+  if (batch > 0 && (long)A.length < (batch - 1) * sA + M * K) THROW("matmul: a is smaller than its shape");
+  if (batch > 0 && (long)B.length < (batch - 1) * sB + K * N) THROW("matmul: b is smaller than its shape");
   const long rsA = ta ? 1 : K, csA = ta ? M : 1, rsB = tb ? 1 : N, csB = tb ? K : 1;
   for (long i = 0; i < batch; i++)
     gk_gemm(M, N, K, F32P(A) + i * sA, rsA, csA, F32P(B) + i * sB, rsB, csB, F32P(C) + i * M * N, N,
@@ -219,6 +243,13 @@ bool conv_shape(napi_env env, napi_value v, ConvShape* s) {
   return true;
 }
 
+// Sizes a convolution may take: none negative, strides and dilations at least 1. (The
+// kernels read the input only inside its bounds, wherever the windows fall.)
+bool conv_inputs_fit(const ConvShape& s) {
+  if (s.n < 0 || s.h < 1 || s.w < 1 || s.cin < 1 || s.kh < 1 || s.kw < 1 || s.cout < 1 || s.oh < 0 || s.ow < 0) return false;
+  return s.sh >= 1 && s.sw >= 1 && s.dh >= 1 && s.dw >= 1 && s.pt >= 0 && s.pl >= 0;
+}
+
 // conv2d(x, w, y, dims, bias, act, alpha)
 napi_value Conv2D(napi_env env, napi_callback_info info) {
   Args a;
@@ -228,6 +259,9 @@ napi_value Conv2D(napi_env env, napi_callback_info info) {
   F32(2, Y);
   ConvShape s;
   if (!conv_shape(env, a.v[3], &s)) THROW("conv2d: dims");
+  if (!conv_inputs_fit(s)) THROW("conv2d: bad dims");
+  if ((long)X.length < s.n * s.h * s.w * s.cin) THROW("conv2d: x is smaller than n * h * w * cin");
+  if ((long)W.length < s.kh * s.kw * s.cin * s.cout) THROW("conv2d: filter is smaller than kh * kw * cin * cout");
   if ((long)Y.length < s.n * s.oh * s.ow * s.cout) THROW("conv2d: output too small");
   const float* biasp = nullptr;
   Arr bias;
@@ -249,6 +283,9 @@ napi_value Conv2DBackpropInput(napi_env env, napi_callback_info info) {
   F32(2, DX);
   ConvShape s;
   if (!conv_shape(env, a.v[3], &s)) THROW("conv2dBackpropInput: dims");
+  if (!conv_inputs_fit(s)) THROW("conv2dBackpropInput: bad dims");
+  if ((long)DY.length < s.n * s.oh * s.ow * s.cout) THROW("conv2dBackpropInput: dy is smaller than n * oh * ow * cout");
+  if ((long)W.length < s.kh * s.kw * s.cin * s.cout) THROW("conv2dBackpropInput: filter is smaller than kh * kw * cin * cout");
   if ((long)DX.length < s.n * s.h * s.w * s.cin) THROW("conv2dBackpropInput: output too small");
   gk_conv2d_backprop_input(s, F32P(DY), F32P(W), F32P(DX));
   return nullptr;
@@ -262,6 +299,9 @@ napi_value Conv2DBackpropFilter(napi_env env, napi_callback_info info) {
   F32(2, DW);
   ConvShape s;
   if (!conv_shape(env, a.v[3], &s)) THROW("conv2dBackpropFilter: dims");
+  if (!conv_inputs_fit(s)) THROW("conv2dBackpropFilter: bad dims");
+  if ((long)X.length < s.n * s.h * s.w * s.cin) THROW("conv2dBackpropFilter: x is smaller than n * h * w * cin");
+  if ((long)DY.length < s.n * s.oh * s.ow * s.cout) THROW("conv2dBackpropFilter: dy is smaller than n * oh * ow * cout");
   if ((long)DW.length < s.kh * s.kw * s.cin * s.cout) THROW("conv2dBackpropFilter: output too small");
   gk_conv2d_backprop_filter(s, F32P(X), F32P(DY), F32P(DW));
   return nullptr;
@@ -275,7 +315,8 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   F32(1, X);
   F32(2, Y);
   const float alpha = (float)num(env, a.v[3]);
-  const long n = (long)std::min(X.length, Y.length);
+  if (Y.length < X.length) THROW("unary: output smaller than x");
+  const long n = (long)X.length;
   const Kern& k = *gk_kern();
   const int nt = threads_for(n);
   gk_parallel_ranges(n, nt, [&](long i0, long i1) {
@@ -325,6 +366,9 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   long outer = 1;
   for (int d = 0; d < nd - 1; d++) outer *= shape[d];
   if ((long)O.length < outer * inner) THROW("binary: output too small");
+  const long ea = extent(shape, stA, nd, 0), eb = extent(shape, stB, nd, 0);
+  if (ea < 0 || eb < 0) THROW("binary: negative stride");
+  if (ea > (long)A.length || eb > (long)B.length) THROW("binary: strides read past the end of a or b");
   const long ia = stA[nd - 1], ib = stB[nd - 1];
   if ((ia != 0 && ia != 1) || (ib != 0 && ib != 1)) THROW("binary: inner strides must be 0 or 1");
   const Kern& k = *gk_kern();
@@ -374,6 +418,7 @@ napi_value Select(napi_env env, napi_callback_info info) {
   F32(2, B);
   F32(3, O);
   const long inner = (long)num(env, a.v[4]);
+  if (inner < 1) THROW("select: inner must be at least 1");
   const long n = (long)O.length;
   if ((long)A.length < n || (long)B.length < n || (long)C.length * inner < n) THROW("select: sizes");
   const uint8_t* c = (const uint8_t*)C.data;
@@ -402,6 +447,7 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   F32(1, X);
   F32(2, Y);
   const long outer = (long)num(env, a.v[3]), red = (long)num(env, a.v[4]), inner = (long)num(env, a.v[5]);
+  if (outer < 0 || red < 0 || inner < 0) THROW("reduce: negative size");
   if ((long)X.length < outer * red * inner || (long)Y.length < outer * inner) THROW("reduce: sizes");
   const Kern& k = *gk_kern();
   if (red == 0) THROW("reduce: empty axis");
@@ -459,7 +505,7 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   if (hasOff && !get_arr(env, a.v[5], &off)) THROW("batchNorm: offset");
   if (hasSc && !get_arr(env, a.v[6], &sc)) THROW("batchNorm: scale");
   if ((long)MEAN.length != ch || (long)VAR.length != ch || (hasOff && (long)off.length != ch) ||
-      (hasSc && (long)sc.length != ch) || X.length % ch != 0)
+      (hasSc && (long)sc.length != ch) || ch <= 0 || X.length % ch != 0 || Y.length < X.length)
     THROW("batchNorm: parameter sizes");
   std::vector<float> scale(ch), offset(ch);
   for (long c = 0; c < ch; c++) {
@@ -677,6 +723,139 @@ napi_value RmsProp(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- layout: strided copies (slice, split, concat, pad, gather) and softmax ----
+
+// copy(src, dst, shape, srcStrides, dstStrides, srcOffset, dstOffset): dst[dstOffset + Σ i·dstStride]
+// = src[srcOffset + Σ i·srcStride] for every index i of `shape` (element strides, rank 1..8,
+// same element size). Runs of the last axis contiguous in both are one memcpy.
+napi_value Copy(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 7)) THROW("copy: 7 arguments");
+  Arr S, D, shp, ss, ds;
+  if (!get_arr(env, a.v[0], &S) || !get_arr(env, a.v[1], &D)) THROW("copy: src and dst must be typed arrays");
+  if (!get_arr(env, a.v[2], &shp) || !get_arr(env, a.v[3], &ss) || !get_arr(env, a.v[4], &ds) ||
+      shp.type != napi_int32_array || ss.type != napi_int32_array || ds.type != napi_int32_array)
+    THROW("copy: shape and strides must be Int32Arrays");
+  const size_t es = elem_size(S.type);
+  if (es == 0 || es != elem_size(D.type)) THROW("copy: src and dst element sizes differ");
+  const int nd = (int)shp.length;
+  if (nd < 1 || nd > 8 || ss.length != shp.length || ds.length != shp.length) THROW("copy: rank");
+  const int32_t* shape = (const int32_t*)shp.data;
+  const int32_t* st = (const int32_t*)ss.data;
+  const int32_t* dt = (const int32_t*)ds.data;
+  const long so = (long)num(env, a.v[5]), dof = (long)num(env, a.v[6]);
+  const long se = extent(shape, st, nd, so), de = extent(shape, dt, nd, dof);
+  if (se < 0 || de < 0) THROW("copy: negative stride or offset");
+  if (se > (long)S.length) THROW("copy: reads past the end of src");
+  if (de > (long)D.length) THROW("copy: writes past the end of dst");
+  if (se == 0) return nullptr;
+  const long inner = shape[nd - 1];
+  long outer = 1;
+  for (int d = 0; d < nd - 1; d++) outer *= shape[d];
+  const bool runs = st[nd - 1] == 1 && dt[nd - 1] == 1;
+  const char* src = (const char*)S.data;
+  char* dst = (char*)D.data;
+  const int nt = threads_for(outer * inner);
+  gk_parallel_ranges(outer, nt, [&](long o0, long o1) {
+    long idx[8] = {0};
+    long rem = o0, offS = so, offD = dof;
+    for (int d = nd - 2; d >= 0; d--) {
+      idx[d] = rem % shape[d];
+      rem /= shape[d];
+      offS += idx[d] * st[d];
+      offD += idx[d] * dt[d];
+    }
+    for (long o = o0; o < o1; o++) {
+      if (runs) {
+        memcpy(dst + (size_t)offD * es, src + (size_t)offS * es, (size_t)inner * es);
+      } else if (es == 4) {
+        const uint32_t* s4 = (const uint32_t*)src + offS;
+        uint32_t* d4 = (uint32_t*)dst + offD;
+        for (long j = 0; j < inner; j++) d4[j * dt[nd - 1]] = s4[j * st[nd - 1]];
+      } else {
+        for (long j = 0; j < inner; j++) dst[offD + j * dt[nd - 1]] = src[offS + j * st[nd - 1]];
+      }
+      for (int d = nd - 2; d >= 0; d--) {
+        offS += st[d];
+        offD += dt[d];
+        if (++idx[d] < shape[d]) break;
+        offS -= (long)st[d] * shape[d];
+        offD -= (long)dt[d] * shape[d];
+        idx[d] = 0;
+      }
+    }
+  });
+  return nullptr;
+}
+
+// gather(src, dst, indices, outer, axis, inner): src [outer, axis, inner], dst [outer, n, inner]
+// with dst[o, i, :] = src[o, indices[i], :]. Every index must lie in [0, axis).
+napi_value Gather(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 6)) THROW("gather: 6 arguments");
+  Arr S, D, I;
+  if (!get_arr(env, a.v[0], &S) || !get_arr(env, a.v[1], &D)) THROW("gather: src and dst must be typed arrays");
+  if (!get_arr(env, a.v[2], &I) || I.type != napi_int32_array) THROW("gather: indices must be an Int32Array");
+  const size_t es = elem_size(S.type);
+  if (es == 0 || es != elem_size(D.type)) THROW("gather: src and dst element sizes differ");
+  const long outer = (long)num(env, a.v[3]), axis = (long)num(env, a.v[4]), inner = (long)num(env, a.v[5]);
+  const long n = (long)I.length;
+  if (outer < 0 || axis < 0 || inner < 0) THROW("gather: negative size");
+  if ((long)S.length < outer * axis * inner) THROW("gather: src smaller than outer * axis * inner");
+  if ((long)D.length < outer * n * inner) THROW("gather: dst smaller than outer * indices * inner");
+  const int32_t* idx = (const int32_t*)I.data;
+  for (long i = 0; i < n; i++)
+    if (idx[i] < 0 || idx[i] >= axis) THROW("gather: index out of range");
+  const char* src = (const char*)S.data;
+  char* dst = (char*)D.data;
+  const size_t row = (size_t)inner * es;
+  const int nt = threads_for(outer * n * inner);
+  gk_parallel_ranges(outer * n, nt, [&](long r0, long r1) {
+    if (es == 4 && inner == 1) {  // single elements: a plain indexed load, no memcpy per element
+      const uint32_t* s4 = (const uint32_t*)src;
+      uint32_t* d4 = (uint32_t*)dst;
+      for (long r = r0; r < r1; r++) d4[r] = s4[(r / n) * axis + idx[r % n]];
+      return;
+    }
+    for (long r = r0; r < r1; r++) {
+      const long o = r / n, i = r % n;
+      memcpy(dst + (size_t)r * row, src + ((size_t)o * axis + idx[i]) * row, row);
+    }
+  });
+  return nullptr;
+}
+
+// softmax(x, y, rows, cols): y = softmax of each row of x [rows, cols] (max subtracted first).
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 4)) THROW("softmax: 4 arguments");
+  F32(0, X);
+  F32(1, Y);
+  const long rows = (long)num(env, a.v[2]), cols = (long)num(env, a.v[3]);
+  if (rows < 0 || cols <= 0) THROW("softmax: rows and cols");
+  if ((long)X.length != rows * cols) THROW("softmax: x is not rows * cols long");
+  if ((long)Y.length < rows * cols) THROW("softmax: output too small");
+  const Kern& k = *gk_kern();
+  const float* x = F32P(X);
+  float* y = F32P(Y);
+  const int nt = threads_for(rows * cols);
+  gk_parallel_ranges(rows, nt, [&](long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+      const float* xr = x + r * cols;
+      float* yr = y + r * cols;
+      float m = xr[0];
+      for (long c = 1; c < cols; c++) m = xr[c] > m ? xr[c] : m;
+      for (long c = 0; c < cols; c++) yr[c] = xr[c] - m;
+      k.unary(5 /* exp */, yr, yr, cols, 0.f);
+      double s = 0.0;
+      for (long c = 0; c < cols; c++) s += yr[c];
+      const float inv = (float)(1.0 / s);
+      for (long c = 0; c < cols; c++) yr[c] *= inv;
+    }
+  });
+  return nullptr;
+}
+
 const Kern* best_kern() {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
@@ -728,7 +907,10 @@ napi_value Init(napi_env env, napi_value exports) {
              {"activationGrad", ActivationGrad},
              {"rmsprop", RmsProp},
              {"batchNormGrad", BatchNormGrad},
-             {"moments", Moments}};
+             {"moments", Moments},
+             {"copy", Copy},
+             {"gather", Gather},
+             {"softmax", Softmax}};
   for (const auto& f : fns) {
     napi_value fn;
     if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn) != napi_ok) return nullptr;

@@ -1,0 +1,50 @@
+/**
+ * A training step of cgan, the stabilised DCGAN (EMA, DiffAugment, minibatch stddev, R1)
+ * and sagan (self-attention, spectral norm), built from their configs as `gankit train`
+ * builds them, at batch 4 on the native backend: no native kernel hands its case to the
+ * cpu kernel, and the kernels only the cpu backend has run only where they move no data
+ * (Reshape, Identity, a Cast) or on tiny inputs (labels, scalars, per-channel vectors). A new cpu-only kernel
+ * on activations, or a fallback, fails here, as the kernel tests fail on theirs.
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backend/index.js';
+import { cpuOnlyCounts, cpuOnlyLargestInputs, nativeFallbackCounts } from '../../src/native/index.js';
+import { makeVariantStepper } from '../../bench/variants.js';
+import { NATIVE_DISABLED, requireNative } from './helpers.js';
+
+/** cpu kernels that move no data here: a reshape or identity is a new reference, a same-dtype cast too. */
+const NO_DATA = new Set([tf.Reshape, tf.Identity, tf.Cast]);
+/**
+ * Inputs up to this size (labels, scalars, a per-channel vector such as the Pow in the
+ * second-order gradient of batch norm's rsqrt under R1) may take a cpu kernel.
+ */
+const TINY = 1024;
+
+describe('variant training steps stay on the native kernels', { skip: NATIVE_DISABLED ? 'GANKIT_NO_NATIVE=1' : false }, () => {
+  before(async () => {
+    requireNative();
+    await initBackend('native');
+  });
+  for (const config of ['cgan-mnist', 'stabilised-dcgan-mnist', 'sagan-mnist']) {
+    it(config, () => {
+      const s = makeVariantStepper(config, { batch: 4 });
+      try {
+        s.step(); // builds the models and the optimizer state
+        nativeFallbackCounts(true);
+        cpuOnlyCounts(true);
+        const before = tf.memory().numTensors;
+        s.step();
+        s.step();
+        assert.equal(tf.memory().numTensors, before, 'tensors leaked over steps');
+        assert.deepEqual(nativeFallbackCounts(true), {}, 'native kernels fell back to cpu');
+        const largest = cpuOnlyLargestInputs();
+        const heavy = Object.keys(cpuOnlyCounts()).filter((k) => !NO_DATA.has(k) && largest[k] > TINY);
+        assert.deepEqual(heavy.map((k) => `${k} (${largest[k]} elements)`), [], 'cpu-only kernels on large inputs');
+      } finally {
+        s.dispose();
+      }
+    });
+  }
+});
