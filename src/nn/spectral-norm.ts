@@ -13,7 +13,7 @@ const EPS = 1e-12;
  * and in σ̂'s gradient).
  */
 function l2norm(x: tf.Tensor): tf.Scalar {
-  return tf.sqrt(tf.sum(tf.square(x)));
+  return tf.sqrt(tf.sum(tf.square(x))) as tf.Scalar;
 }
 
 function l2normalize(x: tf.Tensor): tf.Tensor {
