@@ -26,6 +26,22 @@ interface NativeModule {
   nativeRmsprop(lr: number, decay: number, momentum: number, epsilon?: number): tf.Optimizer;
   nativeInfo(): { built: boolean; isa: string | null; threads: number; winograd: boolean; reason?: string };
   setNativeThreads(n: number): void;
+  tfjsPatchesApplied(): boolean;
+  tfjsPatchNotice(): string | null;
+}
+
+/**
+ * The native Adam and RMSProp reach into TF.js optimizers' private slots, so they run only
+ * where the native backend's TF.js patches apply (src/native/tfjs-patches.ts).
+ */
+function useNativeOptimizers(native: NativeModule, notes: string[]): void {
+  if (native.tfjsPatchesApplied()) {
+    useFusedOptimizers({ adam: native.nativeAdam, rmsprop: native.nativeRmsprop });
+    return;
+  }
+  useFusedOptimizers(null);
+  const notice = native.tfjsPatchNotice();
+  if (notice && !notes.includes(notice)) notes.push(notice);
 }
 
 let nativeModule: NativeModule | null | undefined;
@@ -117,14 +133,14 @@ export async function initBackend(request: BackendRequest = 'auto', opts: { thre
       const hint = request === 'tensorflow' ? ' (install @tensorflow/tfjs-node yourself to use it)' : request === 'native' ? ' (the addon did not build; run `npm rebuild gankit` or see `gankit info`)' : '';
       throw new BackendError(`backend '${request}' is not available here${hint}; use --backend auto`);
     }
-    if (request === 'native' && native) useFusedOptimizers({ adam: native.nativeAdam, rmsprop: native.nativeRmsprop });
+    if (request === 'native' && native) useNativeOptimizers(native, notes);
     return { name: request, reason: 'requested with --backend', notes };
   }
   useFusedOptimizers(null);
   const tried: string[] = [];
   for (const name of NODE_BACKENDS) {
     if ((await available[name]()) && (await activate(name))) {
-      if (name === 'native' && native) useFusedOptimizers({ adam: native.nativeAdam, rmsprop: native.nativeRmsprop });
+      if (name === 'native' && native) useNativeOptimizers(native, notes);
       return { name, reason: tried.length ? `fastest available (${tried.join(', ')} unavailable)` : 'fastest available', notes };
     }
     tried.push(name);

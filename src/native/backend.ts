@@ -17,10 +17,10 @@ import { registerMissingGradients } from '../backend/gradients.js';
 import { activationGradKernelConfig, registerNativeActivationGradients } from './activation-grads.js';
 import { broadcastDivKernelConfig, registerNativeReductionGradients } from './reduction-grads.js';
 import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './batchnorm-grad.js';
-import { momentsKernelConfig, patchBatchNormalizationLayer } from './batchnorm-train.js';
-import { patchDenseLayer } from './dense-train.js';
+import { momentsKernelConfig } from './batchnorm-train.js';
+import { applyTfjsPatches } from './tfjs-patches.js';
 import {
-  backpropFilterShape, backpropInputShape, deferCustomGradients, deferrable, freeze, matmulShape, matmulTerm,
+  backpropFilterShape, backpropInputShape, deferrable, freeze, matmulShape, matmulTerm,
   productDims, reduceShape, type DeferringBackend, type GemmSum,
 } from './deferred.js';
 
@@ -713,9 +713,7 @@ export function registerNativeBackend(): boolean {
   registerNativeActivationGradients(NATIVE_BACKEND);
   registerNativeReductionGradients(NATIVE_BACKEND);
   registerNativeBatchNormGradient(NATIVE_BACKEND);
-  patchBatchNormalizationLayer(NATIVE_BACKEND);
-  patchDenseLayer(NATIVE_BACKEND);
-  deferCustomGradients(() => {
+  applyTfjsPatches(NATIVE_BACKEND, () => {
     const b = tf.engine().backend;
     return b instanceof NativeBackend && b.deferGradients ? b : null;
   });

@@ -61,3 +61,4 @@ export function supportedIsas(): NativeIsa[] {
 export { registerNativeBackend, nativeKernelNames } from './backend.js';
 export { nativeFallbackCounts, cpuOnlyCounts, cpuOnlyLargestInputs } from './fallback.js';
 export { NativeAdam, NativeRMSProp, nativeAdam, nativeRmsprop } from './optimizers.js';
+export { PATCHED_TFJS, patchMismatch, tfjsPatchesApplied, tfjsPatchNotice } from './tfjs-patches.js';
