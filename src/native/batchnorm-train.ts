@@ -7,7 +7,7 @@
  * Square, Mean) and normalizes with FusedBatchNorm; the tape then sends the gradient back
  * through every one of those ops, about fifteen full-size passes in all. Measured on
  * dcgan-mnist, replacing training-mode batch norm by its inference form (no statistics to
- * differentiate) took an iteration from 84 to 74 ms: that gap is what this closes.
+ * differentiate) made an iteration markedly faster (docs/speed.md): that gap is what this closes.
  *
  * The layer's `call` is wrapped (the class, its config and saved weights stay tfjs-layers'
  * own): when the native backend runs, in training, on float32 data normalized over its last

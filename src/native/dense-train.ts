@@ -6,8 +6,8 @@
  * result back (three Reshape kernels, each taped, each with a saved clone), saves four
  * tensors, and in the gradient reshapes again on the way back: about fifteen kernel calls
  * per layer and training step where four do the arithmetic. mlp-mnist made 456 kernel calls
- * per iteration, 245 of them Reshape or Identity; each costs the engine microseconds of
- * bookkeeping, and on a 15 ms iteration that adds up.
+ * per iteration, 245 of them Reshape or Identity; each costs the engine bookkeeping that
+ * adds up over an iteration (docs/speed.md has the measurements).
  *
  * The layer's `call` is wrapped (class, config and saved weights stay tfjs-layers' own):
  * when the native backend runs on float32 rank-2 input, the layer computes the same

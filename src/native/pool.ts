@@ -2,8 +2,8 @@
  * Reuse of tensor buffers for the `native` backend.
  *
  * Every kernel output used to be a fresh `new Float32Array(n)`. V8 zero-fills it and counts
- * it as external memory, so a 3 MiB output costs 0.2-0.4 ms of allocation and garbage
- * collection: more than the kernel itself for most elementwise ops. The pool hands out
+ * it as external memory, so a large output's allocation and garbage collection cost more
+ * than the kernel itself for most elementwise ops (docs/speed.md). The pool hands out
  * buffers freed by disposed tensors instead.
  *
  * A buffer is only ever reused when nothing else can still see it:
@@ -19,8 +19,8 @@ const MAX_PER_SIZE = 256;
 const MIN_POOLED = 1024;
 /**
  * Arrays of at most this many floats (64 bytes) live inside V8's heap until something asks
- * for their `.buffer`, which then mallocs a backing store: that made a tiny elementwise
- * kernel 2 µs slower. Such arrays of ours are never tracked by buffer, never kept, never
+ * for their `.buffer`, which then mallocs a backing store: a measurable cost on every tiny
+ * elementwise kernel. Such arrays of ours are never tracked by buffer, never kept, never
  * updated in place, and `.buffer` is not touched for them.
  */
 const ON_HEAP_MAX = 16;
