@@ -2,7 +2,9 @@ import { extname } from 'node:path';
 import { existsSync } from 'node:fs';
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
 import { openRun } from '../train/run.js';
-import { drawSamples } from '../train/sampling.js';
+import { drawSamples, drawTexts } from '../train/sampling.js';
+import { isTextDataset } from '../data/text.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
 import { writePng } from '../io/png.js';
 import { imageGrid, pointsPlot, boundsOf } from '../io/grid.js';
@@ -11,16 +13,17 @@ import { Rng } from '../train/rng.js';
 import { parseFlags, intFlag, choiceFlag } from './args.js';
 import { UsageError } from './errors.js';
 
-export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png [flags]
+export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png|FILE.txt [flags]
 
 Draws N samples from a run's generator (its latest checkpoint unless --step).
 .npy: float32; images NHWC in [0,1], 2D points [N,2] in data coordinates.
 .png: a grid of images, or a scatter plot of points over the real data.
+.txt: for text runs (--data words, text:FILE), one generated sequence per line.
 
   --run DIR        a run folder made by gankit train
   --step N         which checkpoint (default: the latest)
   --n N            how many samples
-  --out FILE       where to write (.npy or .png); an existing file is not overwritten
+  --out FILE       where to write (.npy, .png, or .txt for text); an existing file is not overwritten
   --label K        class to draw, for conditional variants
   --seed N         seed of the latent draws (default 0)
   --force          overwrite --out if it exists
@@ -48,7 +51,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   if (!values.out) throw new UsageError('gankit sample needs --out FILE.npy or FILE.png');
   const n = intFlag('n', values.n) ?? 64;
   const ext = extname(values.out).toLowerCase();
-  if (ext !== '.npy' && ext !== '.png') throw new UsageError(`--out must end in .npy or .png; got '${values.out}'`);
+  if (ext !== '.npy' && ext !== '.png' && ext !== '.txt') throw new UsageError(`--out must end in .npy, .png or .txt; got '${values.out}'`);
   if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
   const backend = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   await initBackend(backend as BackendRequest);
@@ -60,7 +63,16 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     if (k === null) throw new UsageError(`--label needs a variant that generates chosen classes (cgan, acgan, projection, infogan); this run is '${run.config.variant}', which takes no labels`);
     if (label >= k) throw new UsageError(`--label ${label} is out of range: this ${run.config.variant} run has ${k} classes (0–${k - 1})`);
   }
-  const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label });
+  const seed = intFlag('seed', values.seed, 0) ?? 0;
+  if (ext === '.txt' && !isTextDataset(run.data)) throw new UsageError(`--out .txt needs a text run; ${values.run} trained on '${run.config.data}' (use .npy or .png)`);
+  if (ext === '.png' && isTextDataset(run.data)) throw new UsageError(`${values.run} is a text run: use --out FILE.txt (or .npy for the raw scores)`);
+  if (ext === '.txt' && isTextDataset(run.data)) {
+    const texts = drawTexts(run.variant, run.data, n, { seed, stream: 9 });
+    writeFileAtomic(values.out, texts.join('\n') + '\n');
+    console.log(`wrote ${n} sequences from ${values.run} step ${run.startStep} to ${values.out}`);
+    return 0;
+  }
+  const samples = drawSamples(run.variant, run.data, n, { seed, stream: 9, label });
   if (ext === '.npy') {
     writeNpy(values.out, { shape: samples.shape, data: samples.data });
   } else if (samples.kind === 'points') {

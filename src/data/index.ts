@@ -5,6 +5,7 @@ import { mnistDataset } from './mnist.js';
 import { idxDataset } from './idx.js';
 import { cifarDataset } from './cifar.js';
 import { stackedMnistDataset } from './stacked-mnist.js';
+import { textFileDataset, wordsDataset } from './text.js';
 
 export * from './types.js';
 export * from './mixtures.js';
@@ -12,6 +13,7 @@ export { mnistDataset, loadBundledDigits } from './mnist.js';
 export { idxDataset, parseIdx, encodeIdx } from './idx.js';
 export { cifarDataset } from './cifar.js';
 export { storedDataset, unitToModel, modelToUnit } from './stored.js';
+export { isTextDataset, textDataset, type TextCodec, type TextDataset } from './text.js';
 
 type Loader = (arg: string) => Dataset;
 const named = new Map<string, { load: () => Dataset; summary: string }>();
@@ -32,6 +34,8 @@ registerDataset('mnist', mnistDataset, 'the 10,000 real MNIST digits bundled wit
 registerDataset('stacked-mnist', () => stackedMnistDataset(), 'Stacked MNIST: three bundled digits as RGB channels, 1,000 modes (VEEGAN, PacGAN)');
 registerDataPrefix('idx', idxDataset, 'MNIST / Fashion-MNIST IDX files (raw or .gz) from a local path');
 registerDataPrefix('cifar', cifarDataset, 'CIFAR-10 binary batches from a local path');
+registerDataset('words', wordsDataset, 'English words of 3-8 letters (an-array-of-english-words), 1 in 10 held out');
+registerDataPrefix('text', textFileDataset, 'one sequence per line from a local text file (text:FILE@MAXLEN, default 16 characters)');
 
 export function datasetNames(): string[] {
   return [...named.keys(), ...[...prefixed.keys()].map((p) => `${p}:PATH`)];

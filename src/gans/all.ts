@@ -13,3 +13,4 @@ import './conditional.js';
 import './infogan.js';
 import './bigan.js';
 import './semi-supervised.js';
+import './gumbel.js';

@@ -1,5 +1,6 @@
 import { buildMlp } from './mlp.js';
 import { buildDcgan } from './dcgan.js';
+import { buildTextResnet } from './text.js';
 import { NetworkError, MODEL_NAMES, type GanNetworks, type NetworkSpec } from './types.js';
 
 export * from './types.js';
@@ -13,6 +14,8 @@ export function buildNetworks(spec: NetworkSpec): GanNetworks {
       return buildMlp(spec);
     case 'dcgan':
       return buildDcgan(spec);
+    case 'text-resnet':
+      return buildTextResnet(spec);
     default:
       throw new NetworkError(`unknown model '${String(spec.model)}'; choose one of: ${MODEL_NAMES.join(', ')}`);
   }

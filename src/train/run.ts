@@ -12,7 +12,9 @@ import { resolveConfig, type RunConfig, type RunConfigInput } from './config.js'
 import { saveCheckpoint, loadCheckpoint, listCheckpoints, checkpointName } from './checkpoint.js';
 import { createRunFolder, readRunConfig, appendMetrics, readMetrics, truncateMetrics, sampleImages, RunFolderError, RUN_FILES } from './run-folder.js';
 import { runTraining, weightsAreFinite, DivergenceError } from './trainer.js';
-import { drawSamples } from './sampling.js';
+import { drawSamples, drawTexts } from './sampling.js';
+import { isTextDataset } from '../data/text.js';
+import { existsSync } from 'node:fs';
 import { evaluateVariant, isMixture } from './evaluate.js';
 import { progressBar } from './progress.js';
 import { Rng } from './rng.js';
@@ -57,6 +59,12 @@ export async function openRun(dir: string, opts: { step?: number; steps?: number
 export function writeSampleImage(run: RunHandle, step: number): string {
   const { variant, data, config } = run;
   const path = join(run.dir, RUN_FILES.samples, `${checkpointName(step)}.png`);
+  if (isTextDataset(data)) {
+    // Text runs keep their samples as words, one per line, beside the image runs' pictures.
+    const textPath = path.replace(/\.png$/, '.txt');
+    if (!existsSync(textPath)) writeFileAtomic(textPath, drawTexts(variant, data, config.gridSize, { seed: config.seed }).join('\n') + '\n');
+    return textPath;
+  }
   if (data.kind === 'points') {
     const fake = drawSamples(variant, data, 1000, { seed: config.seed });
     const real = data.sample(1000, new Rng(config.seed + 1)).x;
