@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backend/index.js';
+import { textDataset } from '../../src/data/text.js';
+import { ring8 } from '../../src/data/mixtures.js';
+import { createVariant } from '../../src/gans/index.js';
+import '../../src/gans/all.js';
+import { gumbelNoise, gumbelSoftmax, temperatureAt } from '../../src/gans/gumbel.js';
+import { Rng } from '../../src/core/rng.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { config, contextFor } from './helpers.js';
+
+await initBackend('cpu');
+
+const words = ['cat', 'dog', 'cow', 'hen', 'pig', 'ant', 'bee', 'elk', 'fox', 'gnu', 'owl', 'yak', 'emu', 'ram', 'eel'];
+const data = textDataset('tiny', words, 4);
+const small = { data: 'tiny', model: 'text-resnet' as const, hidden: [8, 1], latentDim: 4, batchSize: 6, seed: 3 };
+
+test('WGAN-GP LM: the critic reads one-hot reals, softmax fakes of the same shape, and the penalty their mixture', () => {
+  const v = createVariant(config({ ...small, variant: 'gan', loss: { type: 'wgan-gp' }, criticSteps: 1 }, data), data);
+  const D = v.models().discriminator;
+  const seen: Float32Array[] = [];
+  const shapes: number[][] = [];
+  const apply = D.apply.bind(D);
+  D.apply = ((x: tf.Tensor, kwargs?: object) => {
+    shapes.push(x.shape);
+    seen.push(Float32Array.from(x.dataSync()));
+    return apply(x, kwargs);
+  }) as typeof D.apply;
+  v.trainIteration(contextFor(data, 6, 0, 3));
+  D.apply = apply;
+  v.dispose();
+  const [L, V] = data.shape;
+  // Critic step: real, fake, then the penalty's x̂ (the generator step judges one more fake).
+  assert.ok(seen.length >= 3);
+  for (const s of shapes.slice(0, 3)) assert.deepEqual(s, [6, L, V]);
+  const [real, fake, mix] = seen;
+  const rows = (x: Float32Array) => Array.from({ length: 6 * L }, (_, r) => x.subarray(r * V, (r + 1) * V));
+  for (const row of rows(real)) {
+    assert.equal(row.reduce((a, b) => a + b, 0), 1);
+    assert.ok(row.every((p) => p === 0 || p === 1), 'reals are one-hot');
+  }
+  for (const row of rows(fake)) {
+    assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+    assert.ok(row.every((p) => p > 0 && p < 1), 'fakes are a softmax, never a hard sample');
+  }
+  // x̂ = ε·real + (1 − ε)·fake with one ε per sequence.
+  const per = L * V;
+  for (let i = 0; i < 6; i++) {
+    let eps = NaN;
+    for (let j = i * per; j < (i + 1) * per; j++) {
+      const d = real[j] - fake[j];
+      if (Math.abs(d) < 0.1) continue;
+      const e = (mix[j] - fake[j]) / d;
+      if (Number.isNaN(eps)) eps = e;
+      assert.ok(Math.abs(e - eps) < 1e-4, `sample ${i}: one ε for every entry`);
+    }
+    assert.ok(eps >= 0 && eps <= 1);
+  }
+});
+
+test('Gumbel-softmax: its mean tends to the softmax as the temperature falls', () => {
+  const logits = tf.tensor2d([[1.5, 0.2, -1, 0.4]]);
+  const target = tf.softmax(logits).dataSync();
+  const n = 4000;
+  const errorAt = (tau: number) =>
+    tf.tidy(() => {
+      const noise = gumbelNoise(new Rng(11), [n, 4]);
+      const mean = tf.mean(gumbelSoftmax(tf.tile(logits, [n, 1]), noise, tau), 0).dataSync();
+      return Math.max(...Array.from(mean, (m, k) => Math.abs(m - target[k])));
+    });
+  const hot = errorAt(5);
+  const cold = errorAt(0.05);
+  assert.ok(cold < 0.03, `τ = 0.05: max |E[y] − softmax| = ${cold}`);
+  assert.ok(hot > 0.1, `τ = 5 flattens the samples: ${hot}`);
+  logits.dispose();
+});
+
+test('Gumbel temperature schedule: τ₀·exp(−r·step), floored at τ_min', () => {
+  const o = { temperature: 2, minTemperature: 0.5, annealRate: 0.01 };
+  assert.equal(temperatureAt(o, 0), 2);
+  assert.ok(Math.abs(temperatureAt(o, 100) - 2 * Math.exp(-1)) < 1e-12);
+  assert.equal(temperatureAt(o, 1000), 0.5);
+  assert.throws(() => createVariant(config({ ...small, variant: 'gumbel', options: { temprature: 1 } }, data), data), (e: Error) => e instanceof ConfigError && /unknown option 'temprature'/.test(e.message));
+});
+
+for (const [name, input] of [
+  ['gan × text-resnet × wgan-gp', { variant: 'gan', loss: { type: 'wgan-gp' as const }, criticSteps: 2 }],
+  ['gumbel × non-saturating', { variant: 'gumbel', options: { annealRate: 0.1 } }],
+  ['gumbel × wgan-gp', { variant: 'gumbel', loss: { type: 'wgan-gp' as const }, criticSteps: 2 }],
+] as const) {
+  test(`${name}: trains with finite logs, the tensor count flat, and samples decode to words`, () => {
+    const v = createVariant(config({ ...small, ...input }, data), data);
+    let baseline = 0;
+    for (let step = 0; step < 4; step++) {
+      const logs = v.trainIteration(contextFor(data, 6, step, 3));
+      for (const [k, x] of Object.entries(logs)) assert.ok(Number.isFinite(x), `${k} = ${x}`);
+      if (step === 0) baseline = tf.memory().numTensors;
+      else assert.equal(tf.memory().numTensors, baseline, `tensors after step ${step}`);
+    }
+    const out = tf.tidy(() => Float32Array.from(v.generate(tf.tensor2d(new Rng(5).normals(3 * 4), [3, 4])).dataSync()));
+    assert.equal(out.length, 3 * data.shape[0] * data.shape[1]);
+    for (const w of [0, 1, 2].map((i) => data.codec.decode(out.subarray(i * 4 * data.shape[1])))) assert.ok(w.length <= 4);
+    v.dispose();
+  });
+}
+
+test('text-resnet on points, and points models on text, are refused with the fix', () => {
+  assert.throws(() => createVariant(config({ ...small, variant: 'gan', model: 'dcgan' }, data), data), /dcgan needs image data/);
+  const points = ring8();
+  assert.throws(() => createVariant(config({ ...small, data: 'ring8', variant: 'gan' }, points), points), /text-resnet needs text data .*--data words/);
+  assert.throws(() => createVariant(config({ ...small, data: 'ring8', variant: 'gumbel' }, points), points), /text-resnet needs text data/);
+});
