@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { ConfigError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { Dataset } from '../data/types.js';
 import { textShape, buildTextCritic, buildTextGenerator } from '../nets/text.js';
@@ -60,7 +59,7 @@ function seedOf(z: Float32Array | Int32Array | Uint8Array): number {
 }
 
 export function buildGumbel(config: RunConfig, data: Dataset): GanVariant {
-  const { own, stabilisers: o } = readVariantOptions(config, data, { variant: 'gumbel', own: GumbelOptions, featureMatching: true });
+  const { own, stabilisers: o } = readVariantOptions(config, data, { variant: 'gumbel', own: GumbelOptions });
   const dataShape = textShape(data.shape);
   const spec = { model: config.model, dataShape, latentDim: config.latentDim, hidden: config.hidden };
   const G = buildTextGenerator(spec, 'logits');
@@ -69,7 +68,6 @@ export function buildGumbel(config: RunConfig, data: Dataset): GanVariant {
   initializeWeights(D, config.seed, STREAM.init + 1);
   const latentDim = config.latentDim;
   const optimizers = createOptimizers(config, o);
-  if (o.packing !== 1) throw new ConfigError('options.packing is not built into --variant gumbel; drop it (use --variant pacgan on points or images)');
   const critic = plainCritic(D, 1);
   const generatorPlayer = [{ optimizer: optimizers.generator, variables: trainableVariables(G) }];
   const discriminatorPlayer = [{ optimizer: optimizers.discriminator, variables: trainableVariables(D) }];
@@ -82,7 +80,7 @@ export function buildGumbel(config: RunConfig, data: Dataset): GanVariant {
       models: { generator: G, discriminator: D },
       optimizers,
       discriminators: { models: [D], optimizers: [optimizers.discriminator] },
-      sampler: { model: G },
+      sampler: { model: G, twin: () => buildTextGenerator(spec, 'logits') },
       criticRound(ctx, sub) {
         const { x: real } = realBatch(ctx, dataShape, sub);
         const zb = latentBatch(ctx, latentDim, sub);

@@ -10,6 +10,8 @@ import { gumbelNoise, gumbelSoftmax, temperatureAt } from '../../src/gans/gumbel
 import { Rng } from '../../src/core/rng.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { config, contextFor } from './helpers.js';
+import { LOSS_TYPES } from '../../src/train/config.js';
+import { STABILISER_CELLS, TEXT_VARIANTS, runCell } from '../../scripts/variant-matrix.js';
 
 await initBackend('cpu');
 
@@ -112,3 +114,15 @@ test('text-resnet on points, and points models on text, are refused with the fix
   assert.throws(() => createVariant(config({ ...small, data: 'ring8', variant: 'gan' }, points), points), /text-resnet needs text data .*--data words/);
   assert.throws(() => createVariant(config({ ...small, data: 'ring8', variant: 'gumbel' }, points), points), /text-resnet needs text data/);
 });
+
+for (const variant of TEXT_VARIANTS) {
+  test(`${variant}: every loss and stabiliser of the variant matrix trains or is refused with the fix`, () => {
+    for (const loss of LOSS_TYPES) assert.equal(runCell(variant, { loss }).outcome, 'ok', `${variant} × ${loss}`);
+    for (const option of Object.keys(STABILISER_CELLS)) {
+      const r = runCell(variant, { option });
+      if (r.outcome === 'refused') assert.match(r.message!, /(use|drop|needs|remove|must)/, `${variant} × ${option}: ${r.message}`);
+    }
+    assert.equal(runCell(variant, { option: 'r1Gamma' }).outcome, 'ok');
+    assert.equal(runCell(variant, { option: 'emaDecay' }).outcome, 'ok');
+  });
+}
