@@ -14,3 +14,4 @@ import './infogan.js';
 import './bigan.js';
 import './semi-supervised.js';
 import './gumbel.js';
+import './seqgan.js';

@@ -7,6 +7,7 @@ import { ring8 } from '../../src/data/mixtures.js';
 import { createVariant } from '../../src/gans/index.js';
 import '../../src/gans/all.js';
 import { gumbelNoise, gumbelSoftmax, temperatureAt } from '../../src/gans/gumbel.js';
+import { buildSequenceGenerator, completeSequences, policyGradientLoss, shiftRight } from '../../src/gans/seqgan.js';
 import { Rng } from '../../src/core/rng.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { config, contextFor } from './helpers.js';
@@ -124,5 +125,50 @@ for (const variant of TEXT_VARIANTS) {
     }
     assert.equal(runCell(variant, { option: 'r1Gamma' }).outcome, 'ok');
     assert.equal(runCell(variant, { option: 'emaDecay' }).outcome, 'ok');
+  });
+}
+
+test('SeqGAN: the policy gradient is the REINFORCE estimator; averaged over G it is −∇E[reward]', () => {
+  const theta = tf.variable(tf.tensor3d([[[0.3, -0.2, 1.1]]]));
+  const reward = [2, -1, 0.5];
+  const p = tf.softmax(theta).dataSync();
+  // One draw of token k with reward r: ∇θ = −r·(onehot(k) − softmax(θ)).
+  const gradFor = (k: number) =>
+    tf.tidy(() => Array.from(tf.grad((t: tf.Tensor) => policyGradientLoss(t as tf.Tensor3D, tf.tensor2d([[k]], [1, 1], 'int32'), tf.tensor2d([[reward[k]]])))(theta).dataSync()));
+  for (let k = 0; k < 3; k++) gradFor(k).forEach((g, j) => assert.ok(Math.abs(g - -reward[k] * ((j === k ? 1 : 0) - p[j])) < 1e-6));
+  // E_k~p[∇] = −∇ Σ p_k r_k = −p ⊙ (r − E[r]).
+  const mean = reward.reduce((a, r, k) => a + p[k] * r, 0);
+  const expected = [0, 1, 2].map((j) => -p[j] * (reward[j] - mean));
+  const averaged = [0, 1, 2].map((j) => [0, 1, 2].reduce((a, k) => a + p[k] * gradFor(k)[j], 0));
+  averaged.forEach((g, j) => assert.ok(Math.abs(g - expected[j]) < 1e-6, `${g} vs ${expected[j]}`));
+  theta.dispose();
+});
+
+test('SeqGAN: roll-outs keep each prefix and complete the rest', () => {
+  const G = buildSequenceGenerator(4, 5, { embedding: 3, units: 4 });
+  const tokens = Int32Array.from([1, 2, 3, 4, 4, 3, 2, 1]);
+  const done = completeSequences(G, tokens, Int32Array.from([2, 4]), 4, 5, new Rng(1));
+  assert.deepEqual(Array.from(done.subarray(0, 2)), [1, 2]);
+  assert.deepEqual(Array.from(done.subarray(4)), [4, 3, 2, 1]);
+  assert.ok(Array.from(done).every((k) => k >= 0 && k < 5));
+  assert.deepEqual(Array.from(shiftRight(Int32Array.from([1, 2, 3]), 3, 9)), [9, 1, 2]);
+  G.dispose();
+});
+
+for (const pretrainSteps of [2, 0]) {
+  test(`seqgan (${pretrainSteps ? 'MLE pre-training, then' : 'straight to'} policy gradient): finite logs, flat tensor count`, () => {
+    const v = createVariant(config({ ...small, variant: 'seqgan', options: { pretrainSteps, rollouts: 2, embedding: 4, units: 8 } }, data), data);
+    let baseline = 0;
+    let seen = new Set<string>();
+    for (let step = 0; step < 4; step++) {
+      const logs = v.trainIteration(contextFor(data, 6, step, 3));
+      seen = new Set([...seen, ...Object.keys(logs)]);
+      for (const [k, x] of Object.entries(logs)) assert.ok(Number.isFinite(x), `${k} = ${x}`);
+      if (step === 0) baseline = tf.memory().numTensors;
+      else assert.equal(tf.memory().numTensors, baseline, `tensors after step ${step}`);
+    }
+    assert.ok(seen.has('g_policy'));
+    assert.equal(seen.has('g_nll'), pretrainSteps > 0);
+    v.dispose();
   });
 }
