@@ -172,3 +172,27 @@ for (const pretrainSteps of [2, 0]) {
     v.dispose();
   });
 }
+
+test('a text run end to end: text:FILE trains, evaluates with the n-gram metrics, and gankit sample writes .txt', async () => {
+  const { mkdtempSync, writeFileSync, readFileSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { startRun, trainRun } = await import('../../src/train/run.js');
+  const { sampleCommand } = await import('../../src/cli/sample.js');
+  const dir = mkdtempSync(join(tmpdir(), 'gankit-textrun-'));
+  const corpus = join(dir, 'animals.txt');
+  writeFileSync(corpus, words.join('\n') + '\n');
+  const run = startRun({ ...small, data: `text:${corpus}@4`, variant: 'gumbel', steps: 2, sampleEvery: 1, checkpointEvery: 2, gridSize: 5 }, join(dir, 'run'));
+  await trainRun(run, { quiet: true });
+  assert.deepEqual(readdirSync(join(dir, 'run', 'samples')).sort(), ['step-000000.txt', 'step-000001.txt', 'step-000002.txt']);
+  const evaluation = JSON.parse(readFileSync(join(dir, 'run', 'eval.json'), 'utf8'));
+  assert.equal(evaluation.samples, 1000);
+  for (const k of ['js1', 'js2', 'js3', 'js4', 'held_out_word_share', 'train_word_share', 'distinct']) assert.equal(typeof evaluation[k], 'number', k);
+  const out = join(dir, 'words.txt');
+  assert.equal(await sampleCommand(['--run', join(dir, 'run'), '--n', '7', '--out', out]), 0);
+  const lines = readFileSync(out, 'utf8').split('\n');
+  assert.equal(lines.length, 8);
+  assert.ok(lines.slice(0, 7).every((w) => w.length <= 4 && /^[a-z]*$/.test(w)));
+  await assert.rejects(sampleCommand(['--run', join(dir, 'run'), '--n', '7', '--out', join(dir, 'x.png')]), /is a text run: use --out FILE.txt/);
+  run.variant.dispose();
+});
