@@ -36,22 +36,30 @@ const SeqganOptions = z
   .strict();
 
 /**
- * G: [batch, length] input tokens (a start symbol, then the sequence shifted right) →
- * [batch, length, vocab] logits of the next token. The start symbol is index `vocab`.
+ * G: [batch, length, vocab + 1] one-hot input tokens (a start symbol, then the sequence
+ * shifted right) → [batch, length, vocab] logits of the next token. The start symbol is
+ * index `vocab`. The embedding is a dense layer on one-hot tokens: the same map, and its
+ * gradient is a matrix product every backend has (an embedding's gather gradient is not
+ * on wasm).
  */
 export function buildSequenceGenerator(length: number, vocab: number, o: { embedding: number; units: number }): tfl.LayersModel {
-  const input = tfl.input({ shape: [length], name: 'tokens' });
-  let h = tfl.layers.embedding({ inputDim: vocab + 1, outputDim: o.embedding, name: 'g_embed' }).apply(input) as tfl.SymbolicTensor;
+  const input = tfl.input({ shape: [length, vocab + 1], name: 'tokens' });
+  let h = tfl.layers.dense({ units: o.embedding, useBias: false, name: 'g_embed' }).apply(input) as tfl.SymbolicTensor;
   // glorotUniform: the default orthogonal initializer needs TF.js's chained ops, which gankit does not load; initializeWeights replaces it anyway.
   h = tfl.layers.gru({ units: o.units, returnSequences: true, recurrentInitializer: 'glorotUniform', name: 'g_gru' }).apply(h) as tfl.SymbolicTensor;
   const logits = tfl.layers.dense({ units: vocab, name: 'g_logits' }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: logits, name: 'generator' });
 }
 
+/** G's input for token rows: one-hot of the start symbol, then tokens[0..L−2]. */
+export function teacherInputs(tokens: Int32Array, length: number, vocab: number): tf.Tensor3D {
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor2d(shiftRight(tokens, length, vocab), [tokens.length / length, length], 'int32'), vocab + 1), 'float32') as tf.Tensor3D);
+}
+
 /** Teacher-forcing inputs: the start symbol, then tokens[0..L−2]. */
-export function shiftRight(tokens: Int32Array, length: number, start: number): Float32Array {
+export function shiftRight(tokens: Int32Array, length: number, start: number): Int32Array {
   const n = tokens.length / length;
-  const out = new Float32Array(tokens.length);
+  const out = new Int32Array(tokens.length);
   for (let i = 0; i < n; i++) {
     out[i * length] = start;
     for (let t = 1; t < length; t++) out[i * length + t] = tokens[i * length + t - 1];
@@ -69,7 +77,7 @@ export function completeSequences(G: tfl.LayersModel, tokens: Int32Array, prefix
   const from = Math.min(...prefix);
   for (let t = from; t < length; t++) {
     const probs = tf.tidy(() => {
-      const x = tf.tensor2d(shiftRight(out, length, vocab), [n, length]);
+      const x = teacherInputs(out, length, vocab);
       const logits = tf.slice(G.apply(x, { training: false }) as tf.Tensor3D, [0, t, 0], [n, 1, vocab]);
       return tf.softmax(tf.reshape(logits, [n, vocab])).dataSync();
     });
@@ -185,14 +193,14 @@ export function buildSeqgan(config: RunConfig, data: Dataset): GanVariant {
         if (ctx.step < own.pretrainSteps) {
           const { x: real } = realBatch(ctx, [length, vocab], sub);
           const tokens = argmaxTokens(real);
-          const inputs = tf.tensor2d(shiftRight(tokens, length, vocab), [n, length]);
+          const inputs = teacherInputs(tokens, length, vocab);
           const targets = tf.tensor2d(tokens, [n, length], 'int32');
           const play = () => ({ duels: [], terms: () => ({ g_nll: { value: sequenceNll(applyTraining(G, inputs) as tf.Tensor3D, targets), weight: 1 } }) });
           return { players: generatorPlayer, play, owned: [real, inputs, targets] };
         }
         const tokens = sample(n, ctx.rng(STREAM.tokens, sub));
         const q = tokenRewards(tokens, n, ctx.rng(STREAM.rollout, sub));
-        const inputs = tf.tensor2d(shiftRight(tokens, length, vocab), [n, length]);
+        const inputs = teacherInputs(tokens, length, vocab);
         const targets = tf.tensor2d(tokens, [n, length], 'int32');
         const rewards = tf.tensor2d(q, [n, length]);
         const play = () => ({
