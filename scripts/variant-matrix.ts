@@ -14,7 +14,8 @@ import { iterationContext } from '../src/train/trainer.js';
 
 export const POINT_VARIANTS = ['gan', 'sngan', 'unrolled', 'pacgan', 'lsgan-qi', 'cgan', 'projection', 'acgan', 'infogan', 'bigan', 'ssgan'] as const;
 export const IMAGE_VARIANTS = ['sagan', 'stacked', 'cyclegan', 'progressive'] as const;
-export const VARIANTS = [...POINT_VARIANTS, ...IMAGE_VARIANTS] as const;
+export const TEXT_VARIANTS = ['gumbel', 'seqgan'] as const;
+export const VARIANTS = [...POINT_VARIANTS, ...IMAGE_VARIANTS, ...TEXT_VARIANTS] as const;
 export type MatrixVariant = (typeof VARIANTS)[number];
 
 /** Each stabiliser switched on as a user would (`--option KEY=VALUE`). */
@@ -46,6 +47,10 @@ function base(variant: MatrixVariant): { input: RunConfigInput; data: string } {
         input: { batchSize: 4, latentDim: 8, options: { phases: [{ resolution: 4, steps: 1 }, { resolution: 8, fade: 1, steps: 1 }], channels: [8, 8, 4, 4] } },
         data: 'mnist',
       };
+    case 'seqgan':
+      return { input: { hidden: [8, 1], batchSize: 4, options: { pretrainSteps: 1, rollouts: 2, embedding: 4, units: 8 } }, data: 'words' };
+    case 'gumbel':
+      return { input: { model: 'text-resnet', hidden: [8, 1], latentDim: 4, batchSize: 4 }, data: 'words' };
     case 'ssgan':
       return { input: { model: 'mlp', hidden: [16, 16], batchSize: 8, options: { labelled: 16, accuracyEvery: 0 } }, data: 'ring8' };
     default:

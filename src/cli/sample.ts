@@ -3,7 +3,9 @@ import { removeStaleTemps } from '../io/atomic.js';
 import { existsSync } from 'node:fs';
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
 import { openRun } from '../train/run.js';
-import { drawSamples } from '../train/sampling.js';
+import { drawSamples, drawTexts } from '../train/sampling.js';
+import { isTextDataset } from '../data/text.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
 import { writePng } from '../io/png.js';
 import { imageGrid, pointsPlot, boundsOf } from '../io/grid.js';
@@ -14,17 +16,18 @@ import { writeImageFiles, checkFreshFolder, IMAGE_FORMATS } from '../io/image-fi
 import { UsageError } from './errors.js';
 import { LIMITS, MAX_FLOATS } from '../train/limits.js';
 
-export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png|FOLDER/ [flags]
+export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png|FILE.txt|FOLDER/ [flags]
 
 Draws N samples from a run's generator (its latest checkpoint unless --step).
 .npy: float32; images NHWC in [0,1], 2D points [N,2] in data coordinates.
 .png: a grid of images, or a scatter plot of points over the real data.
 FOLDER/ (ends in /): one file per image, 000000.png, 000001.png, … (the folder must be new or empty).
+.txt: for text runs (--data words, text:FILE), one generated sequence per line.
 
   --run DIR        a run folder made by gankit train
   --step N         which checkpoint (default: the latest)
   --n N            how many samples
-  --out FILE       where to write (.npy or .png); an existing file is not overwritten
+  --out FILE       where to write (.npy, .png, or .txt for text); an existing file is not overwritten
   --label K        class to draw, for conditional variants
   --format png|jpg file type in a FOLDER/ (default png)
   --truncation X   truncation trick: latent components above X in magnitude are redrawn (e.g. 0.7)
@@ -63,7 +66,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     const problem = checkFreshFolder(values.out);
     if (problem) throw new UsageError(`${problem}; choose a new --out folder (nothing there is overwritten)`);
   } else {
-    if (ext !== '.npy' && ext !== '.png') throw new UsageError(`--out must end in .npy or .png, or in / for one file per image; got '${values.out}'`);
+    if (ext !== '.npy' && ext !== '.png' && ext !== '.txt') throw new UsageError(`--out must end in .npy, .png or .txt, or in / for one file per image; got '${values.out}'`);
     if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
   }
   const truncation = numberFlag('truncation', values.truncation, { positive: true });
@@ -81,9 +84,18 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const per = run.variant.dataShape.reduce((a, b) => a * b, 1);
   if (n * per > MAX_FLOATS) throw new UsageError(`--n ${n} samples of shape [${run.variant.dataShape}] would need ${Math.ceil((n * per * 4) / 2 ** 30)} GiB; draw at most ${Math.floor(MAX_FLOATS / per).toLocaleString('en-US')} per call`);
   if (truncation !== undefined && run.variant.sampleGrid) throw new UsageError(`--truncation needs a generator of Gaussian latents; '${run.config.variant}' samples from images`);
-  const samples = drawSamples(run.variant, run.data, n, { seed: intFlag('seed', values.seed, 0) ?? 0, stream: 9, label, truncation });
+  const seed = intFlag('seed', values.seed, 0) ?? 0;
+  if (ext === '.txt' && !isTextDataset(run.data)) throw new UsageError(`--out .txt needs a text run; ${values.run} trained on '${run.config.data}' (use .npy or .png)`);
+  if (ext === '.png' && isTextDataset(run.data)) throw new UsageError(`${values.run} is a text run: use --out FILE.txt (or .npy for the raw scores)`);
   // A sample write killed before now left its temp file beside --out.
   if (!toFolder) removeStaleTemps(dirname(values.out), `.${basename(values.out)}.`);
+  if (ext === '.txt' && isTextDataset(run.data)) {
+    const texts = drawTexts(run.variant, run.data, n, { seed, stream: 9 });
+    writeFileAtomic(values.out, texts.join('\n') + '\n');
+    console.log(`wrote ${n} sequences from ${values.run} step ${run.startStep} to ${values.out}`);
+    return 0;
+  }
+  const samples = drawSamples(run.variant, run.data, n, { seed, stream: 9, label, truncation });
   if (toFolder) {
     if (samples.kind !== 'images') throw new UsageError('a folder --out writes one image file per sample; this run makes 2D points (use FILE.npy or FILE.png)');
     const [m, h, w, c] = samples.shape;

@@ -17,6 +17,11 @@ export const STREAM = {
   replay: 8,
   /** `gankit sample`'s own noise, apart from the fixed grid noise. */
   sampleNoise: 9,
+  /** Gumbel noise of the Gumbel-softmax GAN's relaxed samples (src/gans/gumbel.ts). */
+  gumbel: 10,
+  /** SeqGAN: the generator's token draws, and its Monte-Carlo roll-outs (src/gans/seqgan.ts). */
+  tokens: 11,
+  rollout: 12,
   /** Weight initialisation: network i of a variant uses init + i (step 0, sub-step 0). */
   init: 100,
   /** Semi-supervised GAN: its fixed labelled subset, held-out accuracy draws, D's noise layers. */

@@ -1,4 +1,4 @@
-import type { Dataset } from './types.js';
+import type { Dataset, DataKind } from './types.js';
 import { DataError } from './types.js';
 import { mixtures } from './mixtures.js';
 import { mnistDataset } from './mnist.js';
@@ -9,6 +9,7 @@ import { pointsFileDataset } from './points-file.js';
 import { imageFolderDataset, prepareImageFolder, parseDataOptions, type PrepareOptions } from './images.js';
 import { avatarDataset, prepareAvatars, AVATAR_DEFAULT_COUNT, AVATAR_DEFAULT_SIZE } from './avatars.js';
 import type { DataOptionsInput } from './options.js';
+import { textFileDataset, wordsDataset } from './text.js';
 
 export * from './types.js';
 export * from './mixtures.js';
@@ -21,6 +22,7 @@ export { imageFolderDataset, prepareImageFolder, listImageFiles } from './images
 export { avatarDataset, prepareAvatars, avatarOptions, avatarTags, avatarTagNames } from './avatars.js';
 export { DataOptionsSchema, CROP_MODES, type DataOptions, type DataOptionsInput, type CropMode } from './options.js';
 export { cacheRoot } from './cache.js';
+export { isTextDataset, textDataset, type TextCodec, type TextDataset } from './text.js';
 
 type Loader = (arg: string) => Dataset;
 const named = new Map<string, { load: () => Dataset; summary: string }>();
@@ -42,6 +44,8 @@ registerDataset('stacked-mnist', () => stackedMnistDataset(), 'Stacked MNIST: th
 registerDataPrefix('idx', idxDataset, 'MNIST / Fashion-MNIST IDX files (raw or .gz) from a local path');
 registerDataPrefix('cifar', cifarDataset, 'CIFAR-10 binary batches from a local path');
 registerDataPrefix('points', pointsFileDataset, '2D points from an [N, 2] .npy (the studio exports drawn data as one)');
+registerDataset('words', wordsDataset, 'English words of 3-8 letters (an-array-of-english-words), 1 in 10 held out');
+registerDataPrefix('text', textFileDataset, 'one sequence per line from a local text file (text:FILE@MAXLEN, default 16 characters)');
 
 /** The data sets read through the image pipeline, which take dataOptions and need prepareDataset first. */
 function imageSpec(spec: string, input: DataOptionsInput | undefined): { kind: 'folder'; dir: string } | { kind: 'avatars'; count: number; size: number; mirror: boolean } | null {
@@ -69,8 +73,8 @@ export async function prepareDataset(spec: string, input?: DataOptionsInput, opt
   else if (img?.kind === 'avatars') await prepareAvatars(img.count, img.size, opts);
 }
 
-/** Whether a `--data` value names points or images, without loading it where that is costly. */
-export function datasetKind(spec: string, input?: DataOptionsInput): 'points' | 'images' {
+/** Whether a `--data` value names points, images or text, without loading it where that is costly. */
+export function datasetKind(spec: string, input?: DataOptionsInput): DataKind {
   return imageSpec(spec, input) ? 'images' : loadDataset(spec).kind;
 }
 

@@ -10,11 +10,14 @@ export interface Batch {
   tags?: Uint8Array;
 }
 
+/** Points in the plane, NHWC images in [-1, 1], or one-hot text sequences (src/data/text.ts). */
+export type DataKind = 'points' | 'images' | 'text';
+
 export interface Dataset {
   /** The name a user types (`ring8`, `mnist`, `idx:/path`). */
   readonly name: string;
-  readonly kind: 'points' | 'images';
-  /** Shape of one sample: [2] for points, [height, width, channels] for images. */
+  readonly kind: DataKind;
+  /** Shape of one sample: [2] for points, [height, width, channels] for images, [length, vocab] for text. */
   readonly shape: readonly number[];
   /** Number of stored samples; Infinity for a sampler such as a toy mixture. */
   readonly size: number;

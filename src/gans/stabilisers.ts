@@ -7,6 +7,7 @@ import { MAX_LOOKAHEAD_STEPS } from '../core/streams.js';
 import type { LossType, RunConfig } from '../train/config.js';
 import type { OptimizerConfig } from '../core/optimizers.js';
 import type { StabilisedNetOptions } from '../nets/sn-nets.js';
+import type { DataKind } from '../data/types.js';
 import { AUGMENTATIONS, type Augmentation } from './diffaugment.js';
 
 const onOff = <T extends z.ZodTypeAny>(inner: T) =>
@@ -74,15 +75,15 @@ export function stabiliserIsOn(o: StabiliserOptions, key: keyof StabiliserOption
  * Validates the stabiliser options against the run: values that do not fit and
  * combinations theory rules out are ConfigErrors that say what to change.
  */
-export function parseStabilisers(options: Record<string, unknown>, run: Pick<RunConfig, 'loss' | 'model' | 'batchSize'>, dataKind: 'points' | 'images', owner: string): StabiliserOptions {
+export function parseStabilisers(options: Record<string, unknown>, run: Pick<RunConfig, 'loss' | 'model' | 'batchSize'>, dataKind: DataKind, owner: string): StabiliserOptions {
   const o = parseStrictOptions(StabiliserOptionsSchema, options, owner);
   checkCombination(o, run.loss.type, run.model, dataKind, run.batchSize);
   return o;
 }
 
-function checkCombination(o: StabiliserOptions, loss: LossType, model: string, dataKind: 'points' | 'images', batchSize: number): void {
+function checkCombination(o: StabiliserOptions, loss: LossType, model: string, dataKind: DataKind, batchSize: number): void {
   if (o.diffAugment.length > 0 && dataKind !== 'images') {
-    throw new ConfigError(`options.diffAugment (${o.diffAugment.join(', ')}) augments images, but the data are 2D points; remove it`);
+    throw new ConfigError(`options.diffAugment (${o.diffAugment.join(', ')}) augments images, but the data are ${dataKind === 'text' ? 'text' : '2D points'}; remove it`);
   }
   if (o.selfAttention !== false && model !== 'dcgan') {
     throw new ConfigError(`options.selfAttention needs feature maps: use --model dcgan (got --model ${model})`);

@@ -1,6 +1,7 @@
 import { buildMlp } from './mlp.js';
 import { buildDcgan } from './dcgan.js';
 import { buildResnet } from './resnet.js';
+import { buildTextResnet } from './text.js';
 import { NetworkError, MODEL_NAMES, type GanNetworks, type NetworkSpec } from './types.js';
 
 export * from './types.js';
@@ -17,6 +18,8 @@ export function buildNetworks(spec: NetworkSpec): GanNetworks {
       return buildDcgan(spec);
     case 'resnet':
       return buildResnet(spec);
+    case 'text-resnet':
+      return buildTextResnet(spec);
     default:
       throw new NetworkError(`unknown model '${String(spec.model)}'; choose one of: ${MODEL_NAMES.join(', ')}`);
   }

@@ -5,11 +5,11 @@ export interface GanNetworks {
   generator: tfl.LayersModel;
   discriminator: tfl.LayersModel;
   latentDim: number;
-  /** Shape of one sample: [2] for points, [h, w, c] for images. */
+  /** Shape of one sample: [2] for points, [h, w, c] for images, [length, vocab] for text. */
   dataShape: number[];
 }
 
-export const MODEL_NAMES = ['mlp', 'dcgan', 'resnet'] as const;
+export const MODEL_NAMES = ['mlp', 'dcgan', 'resnet', 'text-resnet'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 export interface NetworkSpec {

@@ -4,6 +4,7 @@ import { OptimizerSchema } from './optimizers.js';
 import { MODEL_NAMES } from '../nets/types.js';
 import { ConfigError } from '../core/errors.js';
 import { MAX_CRITIC_STEPS } from '../core/streams.js';
+import type { DataKind } from '../data/types.js';
 
 export const LossSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('minimax') }),
@@ -67,7 +68,7 @@ function lossDefaults(loss: LossType, isPoints: boolean) {
 }
 
 /** Validates a config and fills every default, so the run folder records what really ran. */
-export function resolveConfig(input: RunConfigInput, dataKind: 'points' | 'images'): RunConfig {
+export function resolveConfig(input: RunConfigInput, dataKind: DataKind): RunConfig {
   const parsed = RunConfigSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,7 +1,9 @@
 import type { Dataset, MixtureDataset } from '../data/types.js';
 import type { GanVariant } from '../gans/types.js';
 import { modeCoverage } from '../metrics/modes.js';
-import { drawSamples, type Samples } from './sampling.js';
+import { drawSamples, drawTexts, type Samples } from './sampling.js';
+import { isTextDataset } from '../data/text.js';
+import { textMetrics } from '../metrics/ngram.js';
 
 /** Stream for evaluation draws: apart from the fixed-noise grid and from training. */
 export const EVAL_STREAM = 8;
@@ -32,6 +34,7 @@ export async function evaluateVariant(variant: GanVariant, data: Dataset, opts: 
     return { data: data.name, ...evaluateMixtureSamples(samples, data) };
   }
   const n = opts.n ?? 1000;
+  if (isTextDataset(data)) return { data: data.name, ...textMetrics(drawTexts(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM }), data) };
   const samples = drawSamples(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM });
   const { evaluateImageSamples } = await import('./evaluate-images.js');
   return { data: data.name, ...(await evaluateImageSamples(samples, data)) };

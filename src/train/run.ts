@@ -13,7 +13,9 @@ import { saveCheckpoint, loadCheckpoint, listCheckpoints, checkpointName } from 
 import { createRunFolder, readRunConfig, appendMetrics, readMetrics, truncateMetrics, sampleImages, cleanRunFolder, RunFolderError, RUN_FILES } from './run-folder.js';
 import { checkConfigLimits } from './limits.js';
 import { runTraining, weightsAreFinite, DivergenceError } from './trainer.js';
-import { drawSamples } from './sampling.js';
+import { drawSamples, drawTexts } from './sampling.js';
+import { isTextDataset } from '../data/text.js';
+import { existsSync } from 'node:fs';
 import { evaluateVariant, isMixture } from './evaluate.js';
 import { progressBar } from './progress.js';
 import { Rng } from './rng.js';
@@ -90,6 +92,12 @@ export async function resumeRun(dir: string, opts: { steps?: number } = {}): Pro
 export function writeSampleImage(run: RunHandle, step: number): string {
   const { variant, data, config } = run;
   const path = join(run.dir, RUN_FILES.samples, `${checkpointName(step)}.png`);
+  if (isTextDataset(data)) {
+    // Text runs keep their samples as words, one per line, beside the image runs' pictures.
+    const textPath = path.replace(/\.png$/, '.txt');
+    if (!existsSync(textPath)) writeFileAtomic(textPath, drawTexts(variant, data, config.gridSize, { seed: config.seed }).join('\n') + '\n');
+    return textPath;
+  }
   if (data.kind === 'points') {
     const fake = drawSamples(variant, data, 1000, { seed: config.seed });
     const real = data.sample(1000, new Rng(config.seed + 1)).x;

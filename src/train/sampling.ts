@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GanVariant } from '../gans/types.js';
 import { STREAM } from '../gans/types.js';
-import type { Dataset } from '../data/types.js';
+import type { DataKind, Dataset } from '../data/types.js';
+import { decodeBatch, type TextDataset } from '../data/text.js';
 import { Rng } from './rng.js';
 
-/** Samples as plain arrays: points in data coordinates, or NHWC images in [0, 1]. */
+/** Samples as plain arrays: points in data coordinates, NHWC images in [0, 1], or text as [n, length, vocab] scores. */
 export interface Samples {
-  kind: 'points' | 'images';
+  kind: DataKind;
   shape: number[];
   data: Float32Array;
   labels?: Int32Array;
@@ -70,4 +71,9 @@ export function drawSamples(
     out.set(values, start * per);
   }
   return { kind: data.kind, shape: [n, ...variant.dataShape], data: out, labels };
+}
+
+/** n generated sequences of a text run, decoded (most likely symbol per position, cut at padding). */
+export function drawTexts(variant: GanVariant, data: TextDataset, n: number, opts: { seed: number; stream?: number }): string[] {
+  return decodeBatch(data.codec, drawSamples(variant, data, n, opts).data, n);
 }
