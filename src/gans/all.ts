@@ -13,3 +13,5 @@ import './conditional.js';
 import './infogan.js';
 import './bigan.js';
 import './semi-supervised.js';
+import './pix2pix.js';
+import './srgan.js';
