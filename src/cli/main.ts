@@ -10,6 +10,8 @@ type Command = (argv: string[]) => Promise<number>;
 const LAZY: Record<string, () => Promise<Command>> = {
   studio: async () => (await import('./studio.js')).studioCommand,
   encode: async () => (await import('./encode.js')).encodeCommand,
+  translate: async () => (await import('./translate.js')).translateCommand,
+  upscale: async () => (await import('./upscale.js')).upscaleCommand,
 };
 
 const COMMANDS: Record<string, Command> = { train: trainCommand, sample: sampleCommand, eval: evalCommand, info: infoCommand };
@@ -23,6 +25,8 @@ Commands:
   sample   draw samples from a run as .npy or .png
   eval     score a run (mode coverage on 2D data, classifier features on images)
   encode   map data to latent codes with a BiGAN's encoder
+  translate  map input images to outputs with a pix2pix run (edges → digits)
+  upscale  super-resolve images with an SRGAN run (7×7 → 28×28 digits)
   studio   open the web studio (live training in the browser, run viewer)
   info     versions, backend, native build, threads
 

@@ -83,3 +83,32 @@ test('pix2pix refuses data it cannot pair and diffAugment, naming the fix', asyn
   assert.throws(() => buildPix2Pix(resolveConfig({ variant: 'pix2pix', data: 'ring8' }, 'points'), ring8()), /paired images.*use --data mnist/);
   assert.throws(() => buildPix2Pix(resolveConfig({ variant: 'pix2pix', data: 'mnist', options: { diffAugment: true } }, 'images'), mnistDataset()), /drop it/);
 });
+
+test('gankit translate: a tiny trained run maps a .npy of edges and a .png; wrong shapes and existing files are refused', async () => {
+  const { mkdtempSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { gankit } = await import('../cli/helpers.js');
+  const { writeNpy, readNpy } = await import('../../src/io/npy.js');
+  const dir = mkdtempSync(join(tmpdir(), 'gankit-translate-'));
+  const run = join(dir, 'run');
+  const trained = gankit(['train', '--variant', 'pix2pix', '--steps', '2', '--batch', '2', '--option', 'filters=4', '--out', run, '--quiet', '--backend', 'cpu']);
+  assert.equal(trained.code, 0, trained.stderr);
+  writeNpy(join(dir, 'edges.npy'), { shape: [3, 28, 28, 1], data: new Float32Array(3 * 784).fill(0.5) });
+  const ok = gankit(['translate', '--run', run, '--in', join(dir, 'edges.npy'), '--out', join(dir, 'digits.npy'), '--backend', 'cpu']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const out = readNpy(join(dir, 'digits.npy'));
+  assert.deepEqual(out.shape, [3, 28, 28, 1]);
+  assert.ok(out.data.every((v) => v >= 0 && v <= 1));
+  const png = gankit(['translate', '--run', run, '--in', join(dir, 'digits.npy'), '--out', join(dir, 'digits.png'), '--backend', 'cpu']);
+  assert.equal(png.code, 0, png.stderr);
+  assert.ok(existsSync(join(dir, 'digits.png')));
+  writeNpy(join(dir, 'small.npy'), { shape: [2, 7, 7, 1], data: new Float32Array(98) });
+  const bad = gankit(['translate', '--run', run, '--in', join(dir, 'small.npy'), '--out', join(dir, 'x.npy'), '--backend', 'cpu']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /shape \[7,7,1\].*\[28,28,1\]/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  const again = gankit(['translate', '--run', run, '--in', join(dir, 'edges.npy'), '--out', join(dir, 'digits.npy'), '--backend', 'cpu']);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /already exists/);
+});
