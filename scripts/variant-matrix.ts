@@ -13,7 +13,7 @@ import { LOSS_TYPES, resolveConfig, type RunConfigInput } from '../src/train/con
 import { iterationContext } from '../src/train/trainer.js';
 
 export const POINT_VARIANTS = ['gan', 'sngan', 'unrolled', 'pacgan', 'lsgan-qi', 'cgan', 'projection', 'acgan', 'infogan', 'bigan', 'ssgan'] as const;
-export const IMAGE_VARIANTS = ['sagan', 'stacked', 'cyclegan', 'progressive'] as const;
+export const IMAGE_VARIANTS = ['sagan', 'stacked', 'cyclegan', 'progressive', 'pix2pix', 'srgan'] as const;
 export const TEXT_VARIANTS = ['gumbel', 'seqgan'] as const;
 export const VARIANTS = [...POINT_VARIANTS, ...IMAGE_VARIANTS, ...TEXT_VARIANTS] as const;
 export type MatrixVariant = (typeof VARIANTS)[number];
@@ -42,6 +42,10 @@ function base(variant: MatrixVariant): { input: RunConfigInput; data: string } {
       return { input: { batchSize: 4, latentDim: 8, options: { coarseSteps: 1, fineSteps: 1, filters: 4 } }, data: 'mnist' };
     case 'cyclegan':
       return { input: { batchSize: 2, options: { filters: 4 } }, data: 'mnist' };
+    case 'pix2pix':
+      return { input: { batchSize: 2, options: { filters: 4 } }, data: 'mnist' };
+    case 'srgan':
+      return { input: { batchSize: 2, options: { filters: 4, blocks: 1 } }, data: 'mnist' };
     case 'progressive':
       return {
         input: { batchSize: 4, latentDim: 8, options: { phases: [{ resolution: 4, steps: 1 }, { resolution: 8, fade: 1, steps: 1 }], channels: [8, 8, 4, 4] } },

@@ -13,6 +13,8 @@ const LAZY: Record<string, () => Promise<Command>> = {
   encode: async () => (await import('./encode.js')).encodeCommand,
   interpolate: async () => (await import('./interpolate.js')).interpolateCommand,
   data: async () => (await import('./data.js')).dataCommand,
+  translate: async () => (await import('./translate.js')).translateCommand,
+  upscale: async () => (await import('./upscale.js')).upscaleCommand,
 };
 
 const COMMANDS: Record<string, Command> = { train: trainCommand, sample: sampleCommand, eval: evalCommand, info: infoCommand };
@@ -28,6 +30,8 @@ Commands:
   encode   map data to latent codes with a BiGAN's encoder
   interpolate  a latent walk of a run's generator, as a PNG strip or a GIF loop
   data     write a bundled data set as image files (gankit data avatars --n N --out DIR)
+  translate  map input images to outputs with a pix2pix run (edges → digits)
+  upscale  super-resolve images with an SRGAN run (7×7 → 28×28 digits)
   studio   open the web studio (live training in the browser, run viewer)
   info     versions, backend, native build, threads
 

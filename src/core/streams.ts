@@ -28,6 +28,8 @@ export const STREAM = {
   labelledSubset: 200,
   heldOutAccuracy: 201,
   layerNoise: 202,
+  /** pix2pix: the masks of the U-Net's seeded dropout, per round. */
+  dropout: 203,
 } as const;
 export type StreamName = keyof typeof STREAM;
 

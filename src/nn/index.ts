@@ -7,3 +7,4 @@ export * from './label-embedding.js';
 export * from './pixel-norm.js';
 export * from './equalized.js';
 export * from './replay-buffer.js';
+export * from './pixel-shuffle.js';
