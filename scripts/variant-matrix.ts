@@ -73,8 +73,9 @@ export interface CellResult {
 const loaded = new Map<string, Dataset>();
 const dataFor = (name: string) => loaded.get(name) ?? loaded.set(name, loadDataset(name)).get(name)!;
 
+/** Updates an optimizer has applied (TF.js's public counter; 0 before its first). */
 function iterationsOf(opt: tf.Optimizer): number {
-  return (opt as unknown as { iterations_: number }).iterations_;
+  return opt.iterations;
 }
 
 /** Trains one cell; errors other than ConfigError propagate (they are bugs). */

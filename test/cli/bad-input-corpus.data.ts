@@ -89,7 +89,8 @@ export const BAD_INPUTS: BadInput[] = [
   { args: ['sample', '--run', '$RUN', '--n', '4', '--out', '/proc/gankit-x/s.npy'], code: 1, phrase: 'cannot create folder /proc/gankit-x' },
   { args: ['sample', '--run', '$RUN', '--n', '4', '--out', '$T/s.npy'], damage: { [`${CK}/discriminator/weights.bin`]: null }, code: 1, phrase: 'weights.bin: no such file' },
   // sampling needs no optimizer state
-  { args: ['sample', '--run', '$RUN', '--n', '4', '--out', '$T/s.txt'], damage: { [`${CK}/optimizer`]: null }, code: 2, phrase: '--out must end in .npy or .png' },
+  { args: ['sample', '--run', '$RUN', '--n', '4', '--out', '$T/s.jpg'], damage: { [`${CK}/optimizer`]: null }, code: 2, phrase: '--out must end in .npy, .png or .txt' },
+  { args: ['sample', '--run', '$RUN', '--n', '4', '--out', '$T/s.txt'], code: 2, phrase: 'needs a text run' },
   { args: ['sample', '--run', '$T/none', '--out', '$T/s.npy'], code: 1, phrase: 'is not a gankit run folder' },
   // eval
   { args: ['eval', '--real', '$T/a.npy', '--fake', '$T/b.npy'], files: { 'a.npy': npy([3, 2], [0, 0, NaN, 1, 2, 2]), 'b.npy': npy([3, 2], [0, 0, 1, 1, 2, 2]) }, code: 1, phrase: 'holds NaN (sample 1)' },

@@ -31,7 +31,7 @@ const cases: [string, string[], RegExp][] = [
   ['unknown backend', ['train', '--backend', 'cuda'], /unknown backend 'cuda'/],
   ['sample without run', ['sample', '--n', '4', '--out', join(tmp, 'x.npy')], /needs --run/],
   ['sample from a non-run folder', ['sample', '--run', tmp, '--n', '4', '--out', join(tmp, 'x.npy')], /not a gankit run folder/],
-  ['sample to a wrong extension', ['sample', '--run', tmp, '--n', '4', '--out', join(tmp, 'x.jpg')], /must end in .npy or .png/],
+  ['sample to a wrong extension', ['sample', '--run', tmp, '--n', '4', '--out', join(tmp, 'x.jpg')], /must end in \.npy, \.png or \.txt/],
   ['eval with one side only', ['eval', '--real', join(tmp, 'r.npy')], /both --real/],
   ['eval of a corrupt npy', ['eval', '--real', join(tmp, 'bad.npy'), '--fake', join(tmp, 'bad.npy')], /not a .npy file/],
   ['config file missing', ['train', '--config', join(tmp, 'nope.json')], /config file not found/],

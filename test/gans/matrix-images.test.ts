@@ -30,6 +30,7 @@ for (const variant of IMAGE_VARIANTS) {
     // criticSteps is honoured: k = 2 critic steps update the discriminators twice per iteration.
     const once = runCell(variant, { loss: 'non-saturating', criticSteps: 1 });
     const twice = runCell(variant, { loss: 'non-saturating', criticSteps: 2 });
+    assert.ok(once.criticUpdates! >= 1, `${variant}: ${once.criticUpdates} critic updates per iteration`);
     assert.equal(twice.criticUpdates, 2 * once.criticUpdates!, `${variant}: ${once.criticUpdates} → ${twice.criticUpdates} critic updates per iteration`);
   });
 }
