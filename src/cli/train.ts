@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
+import { initBackend, NODE_BACKENDS, type BackendRequest, type NodeBackendName } from '../backend/index.js';
 import { LOSS_TYPES, resolveConfig, type RunConfigInput, type LossConfig } from '../train/config.js';
 import { MODEL_NAMES } from '../nets/types.js';
 import { variantNames, variantSummary } from '../gans/index.js';
@@ -8,7 +8,7 @@ import { datasetNames, datasetKind, prepareDataset } from '../data/index.js';
 import { DATA_FLAGS, DATA_FLAGS_HELP, dataOptionsFromFlags } from './data-flags.js';
 import { startRun, openRun, resumeRun, trainRun } from '../train/run.js';
 import { LIMITS } from '../train/limits.js';
-import { checkpointName } from '../train/checkpoint.js';
+import { checkpointName, listCheckpoints } from '../train/checkpoint.js';
 import { parseFlags, intFlag, numberFlag, choiceFlag } from './args.js';
 import { UsageError } from './errors.js';
 import { fsReason } from '../io/fs-errors.js';
@@ -194,27 +194,55 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
   const backendReq = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   const threads = intFlag('threads', values.threads);
-  let run;
   if (values.resume) {
     const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'ttur', ...Object.keys(DATA_FLAGS)].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length) throw new UsageError(`--resume continues a run with its own config; drop --${conflicting.join(', --')} (only --steps may change)`);
-    run = await resumeRun(values.resume, { steps: intFlag('steps', values.steps, 1, LIMITS.steps) });
+    // The backend must be active before the run is built: variables and optimizers made on
+    // another backend take its arithmetic (and TF.js's own Adam) into the resumed steps.
+    const choice = await initResumeBackend(values.resume, backendReq as BackendRequest, threads);
+    printBackend(choice);
+    const run = await resumeRun(values.resume, { steps: intFlag('steps', values.steps, 1, LIMITS.steps) });
     if (run.startStep >= run.config.steps) {
+      run.variant.dispose();
       console.log(`${values.resume} already finished ${run.startStep} of ${run.config.steps} steps; raise the target with --steps N`);
       return 0;
     }
-  } else {
-    const input = configFromFlags(values);
-    const out = values.out ?? defaultOutDir(input);
-    const choice = await initBackend(backendReq as BackendRequest, { threads });
-    printBackend(choice);
-    await prepareDataset(input.data ?? 'mnist', input.dataOptions, { quiet: values.quiet === true });
-    run = startRun(input, out);
     return finish(run, choice.name, values.quiet === true);
   }
+  const input = configFromFlags(values);
+  const out = values.out ?? defaultOutDir(input);
   const choice = await initBackend(backendReq as BackendRequest, { threads });
   printBackend(choice);
-  return finish(run, choice.name, values.quiet === true);
+  await prepareDataset(input.data ?? 'mnist', input.dataOptions, { quiet: values.quiet === true });
+  return finish(startRun(input, out), choice.name, values.quiet === true);
+}
+
+/**
+ * A resumed run continues bit for bit only on the backend it trained on, so `--backend auto`
+ * means that one (recorded in each checkpoint's trainer.json) when it is still available.
+ */
+async function initResumeBackend(dir: string, request: BackendRequest, threads: number | undefined) {
+  const recorded = recordedBackend(dir);
+  if (request !== 'auto' || recorded === null) return initBackend(request, { threads });
+  try {
+    const choice = await initBackend(recorded, { threads });
+    return { ...choice, reason: 'the backend this run trained on' };
+  } catch {
+    const choice = await initBackend('auto', { threads });
+    if (choice.name !== recorded) choice.notes.push(`this run trained on '${recorded}', which is not available here: it continues, but not bit for bit as one uninterrupted run would`);
+    return choice;
+  }
+}
+
+function recordedBackend(dir: string): NodeBackendName | null {
+  const steps = listCheckpoints(dir);
+  if (steps.length === 0) return null;
+  try {
+    const state = JSON.parse(readFileSync(join(dir, 'checkpoints', checkpointName(steps[steps.length - 1]), 'trainer.json'), 'utf8')) as { backend?: unknown };
+    return typeof state.backend === 'string' && (NODE_BACKENDS as readonly string[]).includes(state.backend) ? (state.backend as NodeBackendName) : null;
+  } catch {
+    return null; // resumeRun reports a damaged checkpoint with its own message
+  }
 }
 
 function printBackend(choice: { name: string; reason: string; notes: string[] }): void {

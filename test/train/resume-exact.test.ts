@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
 import { startRun, openRun, trainRun } from '../../src/train/run.js';
 import type { RunConfigInput } from '../../src/train/config.js';
+import { gankit } from '../cli/helpers.js';
 
 // Resume must be bit-exact on the same backend: 200 steps straight and 100 + resume to 200,
 // as `gankit train --steps 100` then `--resume --steps 200` run them. Chaotic training
@@ -60,3 +61,24 @@ for (const backend of ['cpu', 'native'] as const) {
     });
   }
 }
+
+// The CLI resumes in a new process, where the run is rebuilt from disk: the backend must be
+// chosen before the networks and optimizers are (it once was not, and a native run's resumed
+// steps ran on cpu with TF.js's own Adam). Checkpoint bytes must match one uninterrupted run.
+test('CLI: `train --steps 100` then `--resume --steps 200` writes the same step-200 checkpoint as 200 steps straight', { skip: skipNative }, () => {
+  const root = mkdtempSync(join(tmpdir(), 'gankit-exact-cli-'));
+  const flags = ['--data', 'ring8', '--model', 'mlp', '--hidden', '16,16', '--seed', '7', '--batch', '32', '--log-every', '50', '--quiet'];
+  for (const [steps, out] of [['200', 'full'], ['100', 'half']]) {
+    const r = gankit(['train', ...flags, '--steps', steps, '--out', join(root, out)]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const r = gankit(['train', '--resume', join(root, 'half'), '--steps', '200', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /backend: native \(the backend this run trained on\)/);
+  for (const file of ['generator/weights.bin', 'discriminator/weights.bin', 'optimizer/generator.bin', 'optimizer/discriminator.bin']) {
+    const a = readFileSync(join(root, 'full', 'checkpoints', 'step-000200', file));
+    const b = readFileSync(join(root, 'half', 'checkpoints', 'step-000200', file));
+    assert.ok(a.equals(b), `${file} differs after resuming in a new process`);
+  }
+  rmSync(root, { recursive: true, force: true });
+});
