@@ -2,35 +2,63 @@
  * Trains the feature classifier that gankit's image metrics use, on the bundled MNIST
  * digits, and writes it to assets/classifier/ (TF.js Layers format + record.json).
  *
- *   npx tsx scripts/train-classifier.ts [--epochs 30] [--seed 1] [--out assets/classifier] [--backend wasm]
+ *   npx tsx scripts/train-classifier.ts [--epochs 12] [--seed 1] [--out assets/classifier] [--backend native]
  *
- * Split: the first 9,000 bundled digits train, the last 1,000 are held out and only
- * scored. The bundled order interleaves the classes, so both parts are balanced. Training
- * digits are shifted by up to 2 pixels at random (seeded), which the dense net needs to
- * generalise. The WASM backend trains the dense net about 4× faster than the CPU one.
+ * Split: stratified (stratifiedSplit): 10% of every class is held out and only scored, so
+ * every digit is in the held-out set in its data proportion. Training digits are shifted
+ * by up to 2 pixels at random (seeded).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+import { initBackend, type BackendRequest } from '../src/backend/index.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundledDigits } from '../src/data/mnist.js';
 import { Rng } from '../src/train/rng.js';
-import { buildClassifierNet, argmaxRows, FEATURE_DIM, NUM_CLASSES, type ClassifierRecord } from '../src/metrics/classifier.js';
+import { buildClassifierNet, argmaxRows, stratifiedSplit, FEATURE_DIM, NUM_CLASSES, type ClassifierRecord } from '../src/metrics/classifier.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
-const epochs = Number(flag('epochs', '30'));
-const backend = flag('backend', 'wasm');
+const epochs = Number(flag('epochs', '12'));
+const backend = flag('backend', 'native');
 const seed = Number(flag('seed', '1'));
 const outDir = flag('out', 'assets/classifier');
 const batchSize = 64;
 const learningRate = 1e-3;
 const maxShift = 2;
-const trainCount = 9000;
+const heldOutShare = 0.1;
+
+function predictions(model: ReturnType<typeof buildClassifierNet>, images: Float32Array, n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let s = 0; s < n; s += 500) {
+    const e = Math.min(n, s + 500);
+    const probs = tf.tidy(() => (model.predict(tf.tensor4d(images.subarray(s * 784, e * 784), [e - s, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
+    out.set(argmaxRows(probs), s);
+  }
+  return out;
+}
+
+function accuracyByClass(pred: Int32Array, labels: Int32Array): number[] {
+  const right = new Array<number>(NUM_CLASSES).fill(0);
+  const all = new Array<number>(NUM_CLASSES).fill(0);
+  labels.forEach((y, i) => {
+    all[y]++;
+    if (pred[i] === y) right[y]++;
+  });
+  return all.map((a, k) => (a ? right[k] / a : NaN));
+}
+
+function gather(images: Float32Array, labels: Int32Array, idx: Int32Array): { x: Float32Array; y: Int32Array } {
+  const x = new Float32Array(idx.length * 784);
+  const y = new Int32Array(idx.length);
+  idx.forEach((k, i) => {
+    x.set(images.subarray(k * 784, (k + 1) * 784), i * 784);
+    y[i] = labels[k];
+  });
+  return { x, y };
+}
 
 function accuracy(model: ReturnType<typeof buildClassifierNet>, images: Float32Array, labels: Int32Array): number {
   const n = labels.length;
@@ -57,13 +85,13 @@ function shifted(src: Float32Array, out: Float32Array, at: number, dx: number, d
 }
 
 async function main(): Promise<void> {
-  if (!(await tf.setBackend(backend))) throw new Error(`the TF.js backend '${backend}' did not start`);
+  await initBackend(backend as BackendRequest);
   const digits = loadBundledDigits();
-  const heldOutCount = digits.count - trainCount;
-  const trainX = digits.images.subarray(0, trainCount * 784);
-  const trainY = digits.labels.subarray(0, trainCount);
-  const testX = digits.images.subarray(trainCount * 784);
-  const testY = digits.labels.subarray(trainCount);
+  const split = stratifiedSplit(digits.labels, heldOutShare, seed);
+  const { x: trainX, y: trainY } = gather(digits.images, digits.labels, split.train);
+  const { x: testX, y: testY } = gather(digits.images, digits.labels, split.heldOut);
+  const trainCount = trainY.length;
+  const heldOutCount = testY.length;
 
   const model = buildClassifierNet(seed);
   const optimizer = tf.train.adam(learningRate);
@@ -106,6 +134,7 @@ async function main(): Promise<void> {
   const trainingSeconds = (Date.now() - started) / 1000;
   const heldOutAccuracy = accuracy(model, testX, testY);
   const trainAccuracy = accuracy(model, trainX, trainY);
+  const heldOutAccuracyByClass = accuracyByClass(predictions(model, testX, heldOutCount), testY);
 
   mkdirSync(outDir, { recursive: true });
   await model.save(
@@ -129,7 +158,9 @@ async function main(): Promise<void> {
     }),
   );
   const record: ClassifierRecord = {
+    split: { kind: 'stratified', heldOutShare, seed },
     heldOutAccuracy,
+    heldOutAccuracyByClass,
     heldOutCount,
     trainCount,
     trainAccuracy,
@@ -141,7 +172,7 @@ async function main(): Promise<void> {
     backend: tf.getBackend(),
     command: `npx tsx scripts/train-classifier.ts --epochs ${epochs} --seed ${seed} --backend ${backend}`,
     featureDim: FEATURE_DIM,
-    architecture: 'flatten, dense256-relu, dense64-relu (features), dense10-softmax; trained with random shifts of up to 2 px',
+    architecture: 'conv3x3-32, conv3x3-64 stride 2, conv3x3-128 stride 2 (ReLU, same padding), flatten, dense64-relu (features), dense10-softmax; trained with random shifts of up to 2 px',
   };
   writeFileSync(join(outDir, 'record.json'), JSON.stringify(record, null, 2) + '\n');
   console.log(`held-out accuracy ${heldOutAccuracy.toFixed(4)} on ${heldOutCount} digits; wrote ${outDir}`);

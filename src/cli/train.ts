@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, NODE_BACKENDS, type BackendRequest, type NodeBackendName } from '../backend/index.js';
-import { LOSS_TYPES, resolveConfig, type RunConfigInput, type LossConfig } from '../train/config.js';
+import { LOSS_TYPES, WGAN_GP_LAMBDA, WGAN_GP_POINTS, resolveConfig, type RunConfigInput, type LossConfig } from '../train/config.js';
 import { MODEL_NAMES } from '../nets/types.js';
 import { variantNames, variantSummary } from '../gans/index.js';
 import { datasetNames, datasetKind, prepareDataset } from '../data/index.js';
@@ -35,7 +35,7 @@ ${DATA_FLAGS_HELP}
   --latent-dim N         size of z
   --hidden A,B,...       hidden widths of the mlp model
   --label-smoothing X    one-sided: D's target for real samples (e.g. 0.9)
-  --gp-weight X          WGAN-GP's λ (default 10)
+  --gp-weight X          WGAN-GP's λ (default 10 on images, 0.1 on 2D points)
   --clip X               WGAN's weight clip c (default 0.01)
   --ttur                 two time-scale update rule: G Adam(1e-4), D Adam(4e-4), β=(0, 0.9)
   --option KEY=VALUE     a variant or stabiliser option (repeatable; VALUE is JSON or text),
@@ -49,6 +49,13 @@ ${DATA_FLAGS_HELP}
   --quiet                no progress bar
   --verbose              stack traces on errors
   --help                 this text
+
+Defaults that depend on the loss and the data:
+  non-saturating etc.    Adam β=(0.5, 0.999), lr 2e-4 (images) or 1e-3 (2D points), k=1
+  wgan                   RMSProp lr 5e-5, k=5, clip 0.01 (Arjovsky et al.)
+  wgan-gp on images      Adam(1e-4, β=(0.5, 0.9)), k=5, λ=10 (Gulrajani et al.)
+  wgan-gp on 2D points   Adam(${WGAN_GP_POINTS.learningRate}, β=(0.5, 0.9)), k=5, λ=${WGAN_GP_LAMBDA.points}, batch ${WGAN_GP_POINTS.batchSize}: the paper's toy
+                         code (its λ and batch) at a higher rate, so a few thousand steps suffice
 
 Variants:
 ${variantNames().map((v) => `  ${v.padEnd(12)} ${variantSummary(v)}`).join('\n')}

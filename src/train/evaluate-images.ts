@@ -1,16 +1,18 @@
 import type { Dataset } from '../data/types.js';
 import type { Samples } from './sampling.js';
 import type { Evaluation } from './evaluate.js';
-import { imageMetrics, stackedMnistModes, type ImageMetrics } from '../metrics/index.js';
+import { classifierFeatures, frechetDistance, imageMetrics, loadFeatureClassifier, stackedMnistModes, type ImageMetrics } from '../metrics/index.js';
+import type { StoredDataset } from '../data/types.js';
 import { Rng } from './rng.js';
 
 /** The image metrics flattened into the rows `gankit eval` prints and eval.json stores. */
-export function flattenImageMetrics(m: ImageMetrics): Evaluation {
+export function flattenImageMetrics(m: ImageMetrics, floor?: { value: number; n: number } | null): Evaluation {
   const e: Evaluation = {
     n_real: m.nReal,
     n_fake: m.nFake,
     features: m.features,
     frechet_distance: m.frechet ? m.frechet.value : 'skipped (see warnings)',
+    ...(floor ? { frechet_floor: floor.value, frechet_floor_n: floor.n } : {}),
     kid_mean: m.kid.mean,
     kid_std: m.kid.std,
     kid_subsets: m.kid.subsets,
@@ -33,6 +35,36 @@ function realImages(data: Dataset, n: number): Float32Array {
 }
 
 /**
+ * The Fréchet distance between two disjoint sets of n real images of the data (seeded, the
+ * same for every run): what a perfect generator would score at this sample size, so an FD is
+ * read against it. Sets are smaller than n when the data holds fewer than 2n images.
+ */
+export async function realFrechetFloor(data: Dataset, n: number): Promise<{ value: number; n: number } | null> {
+  const stored = data as Partial<StoredDataset>;
+  if (!(stored.x instanceof Float32Array) || !Number.isFinite(data.size)) return null;
+  const m = Math.min(n, Math.floor(data.size / 2));
+  if (m < 10) return null;
+  const per = stored.x.length / data.size;
+  const order = Array.from({ length: data.size }, (_, i) => i);
+  const rng = new Rng(54321);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const set = (from: number) => {
+    const out = new Float32Array(m * per);
+    for (let i = 0; i < m; i++) {
+      const k = order[from + i];
+      for (let j = 0; j < per; j++) out[i * per + j] = (stored.x![k * per + j] + 1) / 2;
+    }
+    return out;
+  };
+  const classifier = await loadFeatureClassifier();
+  const value = frechetDistance(classifierFeatures(classifier, set(0)), classifierFeatures(classifier, set(m)), classifier.featureDim);
+  return { value, n: m };
+}
+
+/**
  * Image scores for a run: on 28×28 grey images, every metric of src/metrics on the features
  * of gankit's own MNIST classifier; on other shapes (which that classifier cannot read),
  * pixel statistics only, said plainly.
@@ -40,7 +72,9 @@ function realImages(data: Dataset, n: number): Float32Array {
 export async function evaluateImageSamples(samples: Samples, data: Dataset): Promise<Evaluation> {
   const [n, h, w, c] = samples.shape;
   const real = realImages(data, n);
-  if (h === 28 && w === 28 && c === 1) return flattenImageMetrics(await imageMetrics(real, samples.data));
+  if (h === 28 && w === 28 && c === 1) {
+    return flattenImageMetrics(await imageMetrics(real, samples.data), await realFrechetFloor(data, n));
+  }
   if (h === 28 && w === 28 && c === 3) {
     // Stacked MNIST: each channel classified; a mode is a digit triple (VEEGAN / PacGAN protocol).
     const m = await stackedMnistModes(samples.data);
