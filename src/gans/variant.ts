@@ -10,7 +10,7 @@ import { r1Regulariser, type Regulariser } from '../losses/regularisers.js';
 import type { GanObjective } from '../losses/types.js';
 import type { RunConfig } from '../train/config.js';
 import { createOptimizer, type OptimizerConfig } from '../core/optimizers.js';
-import { updateEma } from './ema.js';
+import { needsOwnStatistics, refreshEmaStatistics, updateEma } from './ema.js';
 import { adversarialIteration, type GameParts, type StepSettings } from './step.js';
 import {
   NETWORK_STABILISERS,
@@ -21,7 +21,7 @@ import {
   type NetworkStabiliser,
   type StabiliserOptions,
 } from './stabilisers.js';
-import { NO_CAPABILITIES, type GanVariant, type IterationContext, type IterationLogs, type VariantCapabilities } from './types.js';
+import { STREAM, NO_CAPABILITIES, type GanVariant, type IterationContext, type IterationLogs, type VariantCapabilities } from './types.js';
 
 /** Everything a variant supplies: the step's parts, its models, and how it samples. */
 export interface VariantParts extends GameParts {
@@ -59,6 +59,7 @@ export function composeVariant<E extends object>(parts: VariantParts, setup: Var
     ema = parts.sampler.twin();
     ema.setWeights(parts.sampler.model.getWeights());
   }
+  const ownStatistics = ema !== null && needsOwnStatistics(ema);
   const sampler = ema ?? parts.sampler.model;
   const models = { ...parts.models, ...(ema ? { generator_ema: ema } : {}) };
   const variant: GanVariant = {
@@ -71,7 +72,10 @@ export function composeVariant<E extends object>(parts: VariantParts, setup: Var
     trainIteration(ctx) {
       parts.beforeIteration?.(ctx);
       const logs = adversarialIteration(parts, setup.settings, ctx);
-      if (ema && logs.g_loss !== undefined) updateEma(ema, parts.sampler.model, setup.emaDecay!);
+      if (ema && logs.g_loss !== undefined) {
+        updateEma(ema, parts.sampler.model, setup.emaDecay!, { ownStatistics });
+        if (ownStatistics) refreshEmaStatistics(ema, ctx.rng(STREAM.emaStatistics, 0).normals(ctx.batchSize * parts.latentDim), [ctx.batchSize, parts.latentDim]);
+      }
       return { ...logs, ...parts.afterIteration?.(ctx) };
     },
     generate: (z, labels) => parts.generate(sampler, z, labels),

@@ -7,7 +7,7 @@ import { ring8 } from '../../src/data/mixtures.js';
 import { mnistDataset } from '../../src/data/mnist.js';
 import { buildGan } from '../../src/gans/gan.js';
 import { STREAM } from '../../src/gans/types.js';
-import { updateEma } from '../../src/gans/ema.js';
+import { needsOwnStatistics, refreshEmaStatistics, updateEma } from '../../src/gans/ema.js';
 import { discriminatorFeatures, featureMatchingLoss, pack, TTUR_OPTIMIZERS, withTtur } from '../../src/gans/stabilisers.js';
 import { nonSaturating } from '../../src/losses/goodfellow.js';
 import { r1Penalty } from '../../src/losses/penalties.js';
@@ -103,6 +103,32 @@ test('EMA: θ_ema ← β θ_ema + (1−β) θ after each G step; generator_ema i
   assert.ok(maxDiff(weightValues(models.generator_ema), expected) < 1e-6);
   assert.ok(maxDiff(g1, g0) > 1e-4, 'G moved');
   v.dispose();
+});
+
+test('EMA with batch norm: the EMA generator estimates its own running statistics, not the live G\'s', () => {
+  const build = () => tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], useBias: false }), tfl.layers.batchNormalization({ momentum: 0.5 })] });
+  const ema = build();
+  assert.ok(needsOwnStatistics(ema));
+  ema.setWeights([tf.tensor2d([1, 0, 0, 0, 1, 0], [2, 3]), tf.tensor1d([1, 1, 1]), tf.tensor1d([0, 0, 0]), tf.tensor1d([0, 0, 0]), tf.tensor1d([1, 1, 1])]);
+  const live = build();
+  live.setWeights([tf.tensor2d([5, 5, 5, 5, 5, 5], [2, 3]), tf.tensor1d([1, 1, 1]), tf.tensor1d([0, 0, 0]), tf.tensor1d([9, 9, 9]), tf.tensor1d([7, 7, 7])]);
+  updateEma(ema, live, 0.5, { ownStatistics: true });
+  const stats = () => ema.getWeights().slice(3).map((w) => Array.from(w.dataSync()));
+  assert.deepEqual(stats(), [[0, 0, 0], [1, 1, 1]], 'the live G\'s running statistics are not copied');
+  // A batch whose EMA-net activations have mean (3, 2, 0) in its first two units: the running mean moves half-way there.
+  const x = [2, 1, 4, 3];
+  refreshEmaStatistics(ema, Float32Array.from(x), [2, 2]);
+  const kernel = [[3, 2.5, 2.5], [2.5, 3, 2.5]];
+  const mean = [0, 1, 2].map((j) => (x[0] * kernel[0][j] + x[1] * kernel[1][j] + x[2] * kernel[0][j] + x[3] * kernel[1][j]) / 2);
+  stats()[0].forEach((m, j) => assert.ok(Math.abs(m - 0.5 * mean[j]) < 1e-4, `running mean ${m} vs ${0.5 * mean[j]}`));
+  updateEma(ema, live, 0.5);
+  assert.deepEqual(stats(), [[9, 9, 9], [7, 7, 7]], 'without ownStatistics they are copied');
+  const [z, y] = [tfl.input({ shape: [2] }), tfl.input({ shape: [2] })];
+  const conditional = tfl.model({ inputs: [z, y], outputs: tfl.layers.batchNormalization().apply(tfl.layers.concatenate().apply([z, y]) as tfl.SymbolicTensor) as tfl.SymbolicTensor });
+  assert.equal(needsOwnStatistics(conditional), false, 'a conditional G keeps the copied statistics');
+  conditional.dispose();
+  ema.dispose();
+  live.dispose();
 });
 
 test('feature matching: G minimises ‖E f(x) − E f(G(z))‖² over D\'s last hidden layer', () => {
