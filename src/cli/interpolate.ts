@@ -2,13 +2,15 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
 import { openRun } from '../train/run.js';
-import { latentOfSeed, latentWalk, generateImages, labelCount } from '../train/interpolate.js';
+import { latentOfSeed, latentWalk, generateImages } from '../train/interpolate.js';
 import { imageGrid } from '../io/grid.js';
 import { writePng } from '../io/png.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { encodeGif } from '../io/image-files.js';
 import { parseFlags, intFlag, choiceFlag, numberFlag } from './args.js';
 import { UsageError } from './errors.js';
+import { conditionFromFlags } from './condition-flags.js';
+import { drawTagSets, tagDrawRng, tagPool } from '../data/tag-sets.js';
 
 export const INTERPOLATE_HELP = `Usage: gankit interpolate --run DIR --out FILE.png|FILE.gif [flags]
 
@@ -27,6 +29,8 @@ A latent walk: the generator's images along spherical interpolations between lat
   --points N       gif: latents per loop when --seeds is not given (default 4)
   --truncation X   redraw latent components above X in magnitude
   --label K        class for conditional variants (default 0)
+  --tags "A,B"     tag-conditioned runs: tags every walker carries (one tag set drawn from the
+                   data's among those with these tags; without it, from all of them)
   --force          overwrite --out if it exists
   --backend NAME   auto, ${NODE_BACKENDS.join(', ')}
 `;
@@ -43,6 +47,7 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
     points: { type: 'string' },
     truncation: { type: 'string' },
     label: { type: 'string' },
+    tags: { type: 'string' },
     force: { type: 'boolean' },
     backend: { type: 'string' },
     verbose: { type: 'boolean' },
@@ -74,9 +79,10 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
   if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
   const { variant } = run;
   if (variant.dataShape.length !== 3 || variant.sampleGrid) throw new UsageError(`gankit interpolate walks the latent space of an image generator; this run is '${run.config.variant}' on ${run.config.data}`);
-  const label = intFlag('label', values.label, 0);
-  const classes = labelCount(variant);
-  if (label !== undefined && (!classes || label >= classes)) throw new UsageError(`--label ${label} needs a conditional run with more than ${label} classes`);
+  const chosen = conditionFromFlags(variant, run.config.variant, { label: values.label, tags: values.tags });
+  const label = chosen.label;
+  // One tag set for every frame, so a walk changes only the latent.
+  const tagRow = variant.capabilities.tags ? drawTagSets(tagPool(run.data), variant.capabilities.tags.length, 1, tagDrawRng(seed, 0), chosen.tags ?? []).rows : undefined;
   const [h, w, c] = variant.dataShape;
   const per = h * w * c;
   // Walk r's latents: the given seeds (offset by r × 1000 after the first walk, so walks differ), or random ones.
@@ -84,7 +90,7 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
     Array.from({ length: count }, (_, k) => latentOfSeed(seeds ? seeds[k] + r * 1000 : seed * 100003 + r * 101 + k, variant.latentDim, truncation));
   if (!gif) {
     const walks = Array.from({ length: rows }, (_, r) => latentWalk(keysOf(r, seeds?.length ?? 2), steps, false)).flat();
-    const images = generateImages(variant, walks, label);
+    const images = generateImages(variant, walks, label, tagRow);
     const cols = walks.length / rows;
     writePng(values.out, imageGrid(images, [walks.length, h, w, c], { cols }));
     console.log(`wrote ${rows} walks of ${cols} images from ${values.run} step ${run.startStep} to ${values.out}`);
@@ -93,7 +99,7 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
   const walkers = rows * rows;
   const walks = Array.from({ length: walkers }, (_, r) => latentWalk(keysOf(r, seeds?.length ?? points), steps, true));
   const frames = walks[0].length;
-  const all = generateImages(variant, walks.flat(), label);
+  const all = generateImages(variant, walks.flat(), label, tagRow);
   const pictures = Array.from({ length: frames }, (_, f) => {
     const frame = new Float32Array(walkers * per);
     for (let r = 0; r < walkers; r++) frame.set(all.subarray((r * frames + f) * per, (r * frames + f + 1) * per), r * per);

@@ -14,6 +14,7 @@ import { Rng } from '../train/rng.js';
 import { parseFlags, intFlag, choiceFlag, numberFlag } from './args.js';
 import { writeImageFiles, checkFreshFolder, IMAGE_FORMATS } from '../io/image-files.js';
 import { UsageError } from './errors.js';
+import { conditionFromFlags } from './condition-flags.js';
 import { LIMITS, MAX_FLOATS } from '../train/limits.js';
 
 export const SAMPLE_HELP = `Usage: gankit sample --run DIR --n N --out FILE.npy|FILE.png|FILE.txt|FOLDER/ [flags]
@@ -28,7 +29,10 @@ FOLDER/ (ends in /): one file per image, 000000.png, 000001.png, … (the folder
   --step N         which checkpoint (default: the latest)
   --n N            how many samples
   --out FILE       where to write (.npy, .png, or .txt for text); an existing file is not overwritten
-  --label K        class to draw, for conditional variants
+  --label K        class to draw, for conditional variants trained on classes
+  --tags "A,B"     tags every sample carries, for conditional variants trained on tags
+                   (names as the run's data gives them, e.g. "red hair,glasses"); the
+                   other tags vary as in the data. Without it, tag runs draw the data's own tag sets
   --format png|jpg file type in a FOLDER/ (default png)
   --truncation X   truncation trick: latent components above X in magnitude are redrawn (e.g. 0.7)
   --seed N         seed of the latent draws (default 0)
@@ -43,6 +47,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     n: { type: 'string' },
     out: { type: 'string' },
     label: { type: 'string' },
+    tags: { type: 'string' },
     format: { type: 'string' },
     truncation: { type: 'string' },
     seed: { type: 'string' },
@@ -75,12 +80,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   await initBackend(backend as BackendRequest);
   const run = await openRun(values.run, { step: intFlag('step', values.step, 0), weightsOnly: true });
   if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
-  const label = intFlag('label', values.label, 0);
-  if (label !== undefined) {
-    const k = run.variant.capabilities.labels;
-    if (k === null) throw new UsageError(`--label needs a variant that generates chosen classes (cgan, acgan, projection, infogan); this run is '${run.config.variant}', which takes no labels`);
-    if (label >= k) throw new UsageError(`--label ${label} is out of range: this ${run.config.variant} run has ${k} classes (0–${k - 1})`);
-  }
+  const { label, tags, tagNames } = conditionFromFlags(run.variant, run.config.variant, { label: values.label, tags: values.tags });
   const per = run.variant.dataShape.reduce((a, b) => a * b, 1);
   if (n * per > MAX_FLOATS) throw new UsageError(`--n ${n} samples of shape [${run.variant.dataShape}] would need ${Math.ceil((n * per * 4) / 2 ** 30)} GiB; draw at most ${Math.floor(MAX_FLOATS / per).toLocaleString('en-US')} per call`);
   if (truncation !== undefined && run.variant.sampleGrid) throw new UsageError(`--truncation needs a generator of Gaussian latents; '${run.config.variant}' samples from images`);
@@ -95,7 +95,10 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     console.log(`wrote ${n} sequences from ${values.run} step ${run.startStep} to ${values.out}`);
     return 0;
   }
-  const samples = drawSamples(run.variant, run.data, n, { seed, stream: 9, label, truncation });
+  const samples = drawSamples(run.variant, run.data, n, { seed, stream: 9, label, tags, truncation });
+  if (tagNames && samples.tagMatches === 0) {
+    console.error(`gankit: no sample in '${run.config.data}' has all of: ${tagNames.join(', ')}; every sample is conditioned on exactly those tags (a set G never saw in training)`);
+  }
   if (toFolder) {
     if (samples.kind !== 'images') throw new UsageError('a folder --out writes one image file per sample; this run makes 2D points (use FILE.npy or FILE.png)');
     const [m, h, w, c] = samples.shape;
@@ -109,6 +112,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     const [m, h, w, c] = samples.shape;
     writePng(values.out, imageGrid(samples.data, [m, h, w, c]));
   }
-  console.log(`wrote ${n} samples (shape [${samples.shape.join(', ')}]) from ${values.run} step ${run.startStep} to ${values.out}`);
+  const given = tagNames && samples.tagMatches ? ` with ${tagNames.join(', ')} (tag sets drawn among the ${samples.tagMatches.toLocaleString('en-US')} of the data that carry ${tagNames.length === 1 ? 'it' : 'them'})` : '';
+  console.log(`wrote ${n} samples (shape [${samples.shape.join(', ')}])${given} from ${values.run} step ${run.startStep} to ${values.out}`);
   return 0;
 }

@@ -13,6 +13,7 @@ import { parseFlags, intFlag, numberFlag, choiceFlag } from './args.js';
 import { UsageError } from './errors.js';
 import { fsReason } from '../io/fs-errors.js';
 import { TTUR_OPTIMIZERS } from '../gans/stabilisers.js';
+import { CONDITIONAL_VARIANTS, CONDITIONS } from '../gans/conditional.js';
 
 /**
  * The bundled default: DCGAN on the bundled MNIST digits, a few minutes on 2 cores. Adam at
@@ -52,6 +53,9 @@ ${DATA_FLAGS_HELP}
   --gp-weight X          WGAN-GP's λ (default 10 on images, 0.1 on 2D points)
   --clip X               WGAN's weight clip c (default 0.01)
   --ttur                 two time-scale update rule: G Adam(1e-4), D Adam(4e-4), β=(0, 0.9)
+  --condition classes|tags  cgan, acgan, projection: condition on one class per sample or on a
+                         multi-hot tag set (default: classes where the data has them, else tags;
+                         --data avatars and images:DIR --labels FILE have tags)
   --option KEY=VALUE     a variant or stabiliser option (repeatable; VALUE is JSON or text),
                          e.g. --option emaDecay=0.999 --option spectralNorm=true
   --seed N               seed of everything random (default 0)
@@ -94,6 +98,7 @@ const FLAGS = {
   seed: { type: 'string' },
   ttur: { type: 'boolean' },
   option: { type: 'string', multiple: true },
+  condition: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
   'sample-every': { type: 'string' },
@@ -190,6 +195,12 @@ export function configFromFlags(values: Record<string, string | boolean | string
       c.options[kv.slice(0, eq)] = value;
     }
   }
+  const condition = choiceFlag('condition', str('condition'), CONDITIONS);
+  if (condition) {
+    const variant = c.variant ?? 'gan';
+    if (!CONDITIONAL_VARIANTS.includes(variant)) throw new UsageError(`--condition is for --variant ${CONDITIONAL_VARIANTS.join(', ')}; this run is --variant ${variant}`);
+    c.options = { ...(c.options ?? {}), condition };
+  }
   if (values.ttur) {
     if (values['lr-g'] !== undefined || values['lr-d'] !== undefined) throw new UsageError('--ttur sets both learning rates; drop --lr-g/--lr-d or --ttur');
     c.optimizerG = { ...TTUR_OPTIMIZERS.optimizerG };
@@ -216,7 +227,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const backendReq = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   const threads = intFlag('threads', values.threads);
   if (values.resume) {
-    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'ttur', ...Object.keys(DATA_FLAGS)].filter((k) => values[k as keyof typeof values] !== undefined);
+    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'condition', 'ttur', ...Object.keys(DATA_FLAGS)].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length) throw new UsageError(`--resume continues a run with its own config; drop --${conflicting.join(', --')} (only --steps may change)`);
     // The backend must be active before the run is built: variables and optimizers made on
     // another backend take its arithmetic (and TF.js's own Adam) into the resumed steps.

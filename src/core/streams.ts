@@ -22,8 +22,10 @@ export const STREAM = {
   /** SeqGAN: the generator's token draws, and its Monte-Carlo roll-outs (src/gans/seqgan.ts). */
   tokens: 11,
   rollout: 12,
+  /** The tag sets `gankit sample` and the grids draw from a data set's own (src/data/tag-sets.ts). */
+  sampleTags: 13,
   /** The noise batch that re-estimates an EMA generator's batch-norm statistics (src/gans/ema.ts). */
-  emaStatistics: 13,
+  emaStatistics: 14,
   /** Weight initialisation: network i of a variant uses init + i (step 0, sub-step 0). */
   init: 100,
   /** Semi-supervised GAN: its fixed labelled subset, held-out accuracy draws, D's noise layers. */

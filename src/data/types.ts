@@ -27,6 +27,8 @@ export interface Dataset {
   readonly classNames?: readonly string[];
   /** Tag names in the order of Batch.tags' columns, when the data set has tags. */
   readonly tagNames?: readonly string[];
+  /** Every stored sample's tags, row-major [size × tagNames.length], where the data set holds them in memory. */
+  readonly tags?: Uint8Array;
   /** Draws a batch; the same rng state gives the same batch. */
   sample(batchSize: number, rng: Rng): Batch;
 }

@@ -18,10 +18,10 @@ export function latentBatch(ctx: IterationContext, latentDim: number, subStep: n
   return tf.tensor2d(ctx.rng(STREAM.latent, subStep).normals(ctx.batchSize * latentDim), [ctx.batchSize, latentDim]);
 }
 
-/** A real batch from the data set, as a tensor of shape [batch, ...dataShape], plus labels. */
-export function realBatch(ctx: IterationContext, dataShape: readonly number[], subStep: number): { x: tf.Tensor; labels?: Int32Array } {
+/** A real batch from the data set, as a tensor of shape [batch, ...dataShape], plus labels and tags. */
+export function realBatch(ctx: IterationContext, dataShape: readonly number[], subStep: number): { x: tf.Tensor; labels?: Int32Array; tags?: Uint8Array } {
   const b = ctx.data.sample(ctx.batchSize, ctx.rng(STREAM.data, subStep));
-  return { x: tf.tensor(b.x, [ctx.batchSize, ...dataShape]), labels: b.labels };
+  return { x: tf.tensor(b.x, [ctx.batchSize, ...dataShape]), labels: b.labels, tags: b.tags };
 }
 
 /** Reads a scalar and disposes it. */

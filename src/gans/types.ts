@@ -33,9 +33,14 @@ export interface VariantCapabilities {
   readonly translate: boolean;
   /** generateWithCodes / inferCodes (InfoGAN). */
   readonly codes: boolean;
+  /**
+   * generate(z, undefined, tags) draws chosen tag sets: multi-hot rows over these names, in
+   * this column order (Dataset.tagNames of the data it trained on); null when it takes none.
+   */
+  readonly tags: readonly string[] | null;
 }
 
-export const NO_CAPABILITIES: VariantCapabilities = { labels: null, encode: false, classify: false, translate: false, codes: false };
+export const NO_CAPABILITIES: VariantCapabilities = { labels: null, encode: false, classify: false, translate: false, codes: false, tags: null };
 
 /**
  * A GAN variant: its networks, its optimizers and how one training iteration goes.
@@ -52,8 +57,11 @@ export interface GanVariant {
   optimizers(): Record<string, tf.Optimizer>;
   /** One iteration (for Algorithm 1: criticSteps D updates, then one G update). */
   trainIteration(ctx: IterationContext): IterationLogs;
-  /** Generator samples in model space for the given latent batch (and labels, where capabilities.labels allows). */
-  generate(z: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor;
+  /**
+   * Generator samples in model space for the given latent batch, and class ids [n] where
+   * capabilities.labels allows, or multi-hot tag sets [n, tags] where capabilities.tags does.
+   */
+  generate(z: tf.Tensor2D, labels?: tf.Tensor1D, tags?: tf.Tensor2D): tf.Tensor;
   /** The model that samples: the EMA generator when there is one. */
   samplingGenerator(): tfl.LayersModel;
   /**

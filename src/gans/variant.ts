@@ -33,8 +33,8 @@ export interface VariantParts extends GameParts {
   readonly optimizers: Record<string, tf.Optimizer>;
   /** The generator that samples; `twin` builds another of its architecture (for EMA). */
   readonly sampler: { model: tfl.LayersModel; twin?: () => tfl.LayersModel };
-  /** Samples from z (and labels) with the given generator: the trained one or its EMA. */
-  generate(generator: tfl.LayersModel, z: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor;
+  /** Samples from z (and labels or tags) with the given generator: the trained one or its EMA. */
+  generate(generator: tfl.LayersModel, z: tf.Tensor2D, labels?: tf.Tensor1D, tags?: tf.Tensor2D): tf.Tensor;
   discriminate(x: tf.Tensor): tf.Tensor;
   sampleGrid?(n: number, rng: Rng): tf.Tensor;
   /** State set from the step before it runs (a growth schedule's clock, seeded noise layers). */
@@ -78,7 +78,7 @@ export function composeVariant<E extends object>(parts: VariantParts, setup: Var
       }
       return { ...logs, ...parts.afterIteration?.(ctx) };
     },
-    generate: (z, labels) => parts.generate(sampler, z, labels),
+    generate: (z, labels, tags) => parts.generate(sampler, z, labels, tags),
     samplingGenerator: () => sampler,
     discriminate: (x) => parts.discriminate(x),
     dispose() {
@@ -184,6 +184,11 @@ export function stepSettings(
 /** Capabilities for a variant whose generate() takes class labels. */
 export function labelled(classes: number): Partial<VariantCapabilities> {
   return { labels: classes };
+}
+
+/** Capabilities for a variant whose generate() takes multi-hot tag sets over these names. */
+export function tagged(tagNames: readonly string[]): Partial<VariantCapabilities> {
+  return { tags: [...tagNames] };
 }
 
 /**

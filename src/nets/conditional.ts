@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { NetworkError, type ModelName } from './types.js';
-import { concatCondition, conditionInput, projectionTerm } from '../nn/label-embedding.js';
+import { concatCondition, conditionInput, projectionTerm, tagEmbedding } from '../nn/label-embedding.js';
+import { dcganPlan } from './dcgan.js';
 import { SeededGaussianNoise } from '../nn/seeded-noise.js';
 import { SpectralConv2D, SpectralDense } from '../nn/spectral-norm.js';
 
@@ -19,6 +20,11 @@ export interface ConditionalGeneratorSpec {
   latentDim: number;
   /** Width of the condition vector c beside z; 0 builds a plain G(z). */
   conditionDim: number;
+  /**
+   * Tag sets: c (multi-hot) goes through a dense embedding of this width (tagEmbedding) before
+   * it joins z; absent, c joins z as it is (a one-hot class, InfoGAN's codes).
+   */
+  conditionEmbedding?: number;
   hidden?: number[];
   name?: string;
 }
@@ -32,8 +38,14 @@ export interface ConditionalDiscriminatorSpec {
   model: ModelName;
   dataShape: readonly number[];
   hidden?: number[];
-  /** A vector the network sees beside x, and how: concatenated, or projected onto φ(x). */
-  condition?: { size: number; mode: 'concat' | 'projection'; inputName?: string };
+  /**
+   * A vector the network sees beside x, and how: concatenated, or projected onto φ(x).
+   * `embedding` (concat only): a dense tag-set embedding of that width first, as G's.
+   * `atInput` (concat, dcgan only): the (embedded) condition joins x itself as constant
+   * feature maps, so the first conv can match it against colours and shapes, instead of
+   * joining the flattened features.
+   */
+  condition?: { size: number; mode: 'concat' | 'projection'; inputName?: string; embedding?: number; atInput?: boolean };
   /** Whether the first output is the adversarial score (default true). */
   adversarial?: boolean;
   /** Linear heads on the shared body φ(x), output after the score, in this order. */
@@ -67,13 +79,10 @@ function batchNorm(x: tfl.SymbolicTensor): tfl.SymbolicTensor {
   return tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as tfl.SymbolicTensor;
 }
 
-/** DCGAN's spatial plan for a shape: the starting side and the channel widths. */
+/** DCGAN's spatial plan for a shape (src/nets/dcgan.ts): 28×28, 32×32 and powers of two 16–256. */
 function convPlan(dataShape: readonly number[]): { start: number; channels: number[] } {
-  if (dataShape.length !== 3) throw new NetworkError(`dcgan needs image data; got samples of shape [${dataShape}] (use --model mlp for points)`);
-  const [h, w] = dataShape;
-  if (h === 28 && w === 28) return { start: 7, channels: [128, 64] };
-  if (h === 32 && w === 32) return { start: 4, channels: [512, 256, 128] };
-  throw new NetworkError(`dcgan supports 28×28 and 32×32 images; got ${h}×${w} (resize the data or use --model mlp)`);
+  const { start, gChannels } = dcganPlan(dataShape);
+  return { start, channels: gChannels };
 }
 
 function isPoints(dataShape: readonly number[]): boolean {
@@ -89,7 +98,7 @@ export function buildConditionalGenerator(spec: ConditionalGeneratorSpec): tfl.L
   if (spec.conditionDim > 0) {
     const c = conditionInput(spec.conditionDim, 'condition');
     inputs.push(c);
-    h = concatCondition(z, c);
+    h = concatCondition(z, spec.conditionEmbedding ? tagEmbedding(c, spec.conditionEmbedding, 'tag_embedding') : c);
   }
   let out: tfl.SymbolicTensor;
   if (spec.model === 'mlp') {
@@ -132,6 +141,9 @@ export function buildConditionalDiscriminator(spec: ConditionalDiscriminatorSpec
     inputs.push(c);
   }
   const concat = c !== null && spec.condition?.mode === 'concat';
+  if (spec.condition?.embedding && !concat) throw new NetworkError('a condition embedding is for concatenation; projection embeds the condition itself');
+  // What joins the features under concatenation: the condition, or its tag-set embedding.
+  const joined = c && concat && spec.condition?.embedding ? tagEmbedding(c, spec.condition.embedding, 'tag_embedding') : c;
   const sn = spec.spectralNorm ?? false;
   const linear = (units: number, h: tfl.SymbolicTensor, opts: { name?: string } = {}) =>
     sn ? (new SpectralDense({ units, name: opts.name }).apply(h) as tfl.SymbolicTensor) : dense(units, h, opts);
@@ -148,7 +160,7 @@ export function buildConditionalDiscriminator(spec: ConditionalDiscriminatorSpec
     const noise = spec.gaussianNoise;
     const addNoise = (t: tfl.SymbolicTensor, stddev: number) => (stddev > 0 ? (new SeededGaussianNoise({ stddev }).apply(t) as tfl.SymbolicTensor) : t);
     if (noise) h = addNoise(h, noise.input);
-    if (concat && c) h = concatCondition(h, c);
+    if (concat && joined) h = concatCondition(h, joined);
     for (const units of hidden) {
       h = act(points ? 'relu' : 'leaky-relu', linear(units, h));
       if (noise) h = addNoise(h, noise.hidden);
@@ -157,13 +169,22 @@ export function buildConditionalDiscriminator(spec: ConditionalDiscriminatorSpec
   } else if (spec.model === 'dcgan') {
     const channels = [...convPlan(dataShape).channels].reverse();
     let h = x;
+    const atInput = concat && joined && spec.condition?.atInput === true;
+    if (atInput && joined) {
+      // [batch, E] → [batch, H, W, E]: the condition as maps, the same at every pixel.
+      const [height, width] = dataShape;
+      const depth = joined.shape[joined.shape.length - 1] as number;
+      const repeated = tfl.layers.repeatVector({ n: height * width }).apply(joined) as tfl.SymbolicTensor;
+      const maps = tfl.layers.reshape({ targetShape: [height, width, depth], name: 'condition_maps' }).apply(repeated) as tfl.SymbolicTensor;
+      h = concatCondition(x, maps);
+    }
     channels.forEach((filters, i) => {
       h = downConv(filters, h);
       if (i > 0) h = batchNorm(h);
       h = act('leaky-relu', h);
     });
     h = tfl.layers.flatten().apply(h) as tfl.SymbolicTensor;
-    if (concat && c) h = act('leaky-relu', linear(spec.hidden?.[0] ?? 512, concatCondition(h, c)));
+    if (concat && joined && !atInput) h = act('leaky-relu', linear(spec.hidden?.[0] ?? 512, concatCondition(h, joined)));
     phi = h;
   } else {
     throw new NetworkError(`unknown model '${String(spec.model)}'; choose one of: mlp, dcgan`);

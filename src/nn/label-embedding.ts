@@ -55,6 +55,32 @@ export function softmaxCrossEntropy(logits: tf.Tensor, oneHot: tf.Tensor): tf.Sc
   });
 }
 
+/**
+ * Tag sets as float multi-hot rows [n, numTags] from bytes (Batch.tags' layout); throws a
+ * LabelError unless every entry is 0 or 1 and the length is n·numTags.
+ */
+export function multiHotTags(rows: Uint8Array, numTags: number): tf.Tensor2D {
+  if (numTags < 1 || rows.length % numTags !== 0) throw new LabelError(`got ${rows.length} tag entries, not a whole number of rows of ${numTags} tags`);
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i] > 1) throw new LabelError(`tag entry ${rows[i]} is not 0 or 1: tag sets are multi-hot rows`);
+  }
+  return tf.tensor2d(Float32Array.from(rows), [rows.length / numTags, numTags]);
+}
+
+/**
+ * Multi-label cross-entropy: one sigmoid per tag, the tag set's negative log-likelihood
+ * −Σ_t [y_t log σ(l_t) + (1 − y_t) log(1 − σ(l_t))] summed over tags and averaged over rows.
+ * Summed, not averaged, over tags, so a one-tag-per-group target weighs as much as
+ * softmaxCrossEntropy does for one class. Written as max(l, 0) − l·y + log(1 + e^−|l|),
+ * which does not overflow for large logits.
+ */
+export function sigmoidCrossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const perTag = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, targets)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+    return tf.mean(tf.sum(perTag, -1)) as tf.Scalar;
+  });
+}
+
 /** Share of rows whose arg-max logit is the label. */
 export function accuracy(logits: tf.Tensor, labels: Int32Array): number {
   const argMax = tf.argMax(logits, -1);
@@ -78,9 +104,19 @@ export function concatCondition(features: tfl.SymbolicTensor, condition: tfl.Sym
 }
 
 /**
+ * A tag-set embedding: a learnt vector per tag, summed over the tags a row carries, plus a
+ * bias (a dense layer on the multi-hot row). It gives G and D one dense code for any number
+ * of tags, where concatenating a one-hot class already is such a code.
+ */
+export function tagEmbedding(tags: tfl.SymbolicTensor, units: number, name: string): tfl.SymbolicTensor {
+  return tfl.layers.dense({ units, name }).apply(tags) as tfl.SymbolicTensor;
+}
+
+/**
  * The projection discriminator's class term (Miyato & Koyama 2018): ⟨embed(y), φ(x)⟩, with
  * embed(y) a learnt row per class, written as a bias-free dense layer on the one-hot label.
- * Returns [batch, 1], to add to the unconditional score ψ(φ(x)).
+ * On a multi-hot tag set the same layer embeds the set as the sum of its tags' rows, so the
+ * term is Σ_t y_t ⟨v_t, φ(x)⟩. Returns [batch, 1], to add to the unconditional score ψ(φ(x)).
  */
 export function projectionTerm(features: tfl.SymbolicTensor, labelOneHot: tfl.SymbolicTensor, name = 'projection'): tfl.SymbolicTensor {
   const width = features.shape[features.shape.length - 1];

@@ -52,3 +52,53 @@ export async function evaluateAvatarSamples(fake: Float32Array, data: Dataset, n
   for (const a of AVATAR_ATTRIBUTES) e[`share_${a.replace(/ /g, '_')}`] = `${attributeShare(pf, a).toFixed(3)} (real ${attributeShare(pr, a).toFixed(3)})`;
   return e;
 }
+
+/** The tag accuracy of one asked tag: how often samples drawn with it show it. */
+export interface TagAccuracy {
+  tag: string;
+  /** Share of `--tags <tag>` samples the avatar classifier gives the tag. */
+  conditioned: number;
+  /** The same share for samples drawn with the data's own tag sets (no tag asked). */
+  unconditioned: number;
+  /** The classifier's share on real images that carry the tag: its own ceiling. */
+  realWithTag: number;
+  n: number;
+}
+
+/**
+ * Tag accuracy of a tag-conditioned avatar run (issue 18): n samples drawn with `tag` asked
+ * (the other tags as the data's sets that carry it), scored by the avatar attribute
+ * classifier; beside it the unconditioned share and the classifier's share on real images
+ * with the tag, so a number reads against chance and against the classifier's own errors.
+ */
+export async function avatarTagAccuracy(variant: GanVariant, data: Dataset, tag: string, opts: { seed: number; n?: number }): Promise<TagAccuracy> {
+  const { loadAvatarClassifier, avatarAttributes, attributeShare } = await import('../metrics/avatar-classifier.js');
+  const { parseTagList, tagPool } = await import('../data/tag-sets.js');
+  const names = variant.capabilities.tags;
+  if (!names) throw new MetricError(`tag accuracy needs a run conditioned on tags; '${variant.name}' takes none`);
+  const n = opts.n ?? 500;
+  const c = await loadAvatarClassifier();
+  const shape = data.shape as [number, number, number];
+  const column = parseTagList(tag, names);
+  const conditioned = drawSamples(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM, tags: column }).data;
+  const free = drawSamples(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM }).data;
+  // Real images with the tag: the first n of the data that carry it.
+  const pool = tagPool(data);
+  const width = names.length;
+  const per = shape[0] * shape[1] * shape[2];
+  const stored = (data as { pixels?: Uint8Array }).pixels;
+  if (!stored) throw new MetricError(`tag accuracy reads real images from a stored image set; '${data.name}' is not one`);
+  const picked: number[] = [];
+  for (let i = 0; i < pool.length / width && picked.length < n; i++) if (column.every((t) => pool[i * width + t] === 1)) picked.push(i);
+  const real = new Float32Array(picked.length * per);
+  picked.forEach((j, k) => {
+    for (let p = 0; p < per; p++) real[k * per + p] = stored[j * per + p] / 255;
+  });
+  return {
+    tag,
+    n,
+    conditioned: attributeShare(avatarAttributes(c, conditioned, shape), tag),
+    unconditioned: attributeShare(avatarAttributes(c, free, shape), tag),
+    realWithTag: attributeShare(avatarAttributes(c, real, shape), tag),
+  };
+}

@@ -57,8 +57,8 @@ export function labelCount(variant: GanVariant): number | null {
   return variant.capabilities.labels;
 }
 
-/** Images in [0, 1], NHWC, for a list of latents (labels all `label` for conditional variants). */
-export function generateImages(variant: GanVariant, latents: Float32Array[], label?: number): Float32Array {
+/** Images in [0, 1], NHWC, for a list of latents (labels all `label`, or tags all `tagRow`, for conditional variants). */
+export function generateImages(variant: GanVariant, latents: Float32Array[], label?: number, tagRow?: Uint8Array): Float32Array {
   const per = variant.dataShape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(latents.length * per);
   const batch = 64;
@@ -68,7 +68,8 @@ export function generateImages(variant: GanVariant, latents: Float32Array[], lab
     for (let i = 0; i < m; i++) z.set(latents[s + i], i * variant.latentDim);
     const values = tf.tidy(() => {
       const labels = labelCount(variant) ? tf.tensor1d(new Int32Array(m).fill(label ?? 0), 'int32') : undefined;
-      const x = variant.generate(tf.tensor2d(z, [m, variant.latentDim]), labels);
+      const tags = variant.capabilities.tags && tagRow ? tf.tile(tf.tensor2d(Float32Array.from(tagRow), [1, tagRow.length]), [m, 1]) as tf.Tensor2D : undefined;
+      const x = variant.generate(tf.tensor2d(z, [m, variant.latentDim]), labels, tags);
       return tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1).dataSync() as Float32Array;
     });
     out.set(values, s * per);
