@@ -9,7 +9,7 @@ import { DATA_FLAGS, DATA_FLAGS_HELP, dataOptionsFromFlags } from './data-flags.
 import { startRun, openRun, resumeRun, trainRun } from '../train/run.js';
 import { LIMITS } from '../train/limits.js';
 import { checkpointName, listCheckpoints } from '../train/checkpoint.js';
-import { parseFlags, intFlag, numberFlag, choiceFlag } from './args.js';
+import { parseFlags, intFlag, numberFlag, choiceFlag, optionFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { fsReason } from '../io/fs-errors.js';
 import { TTUR_OPTIMIZERS } from '../gans/stabilisers.js';
@@ -161,21 +161,7 @@ export function configFromFlags(values: Record<string, string | boolean | string
     c.hidden = widths;
   }
   const options = values.option as string[] | undefined;
-  if (options?.length) {
-    c.options = { ...(c.options ?? {}) };
-    for (const kv of options) {
-      const eq = kv.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--option takes KEY=VALUE, e.g. --option emaDecay=0.999; got '${kv}'`);
-      const raw = kv.slice(eq + 1);
-      let value: unknown = raw;
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        // plain text, e.g. --option diffAugment=color,translation
-      }
-      c.options[kv.slice(0, eq)] = value;
-    }
-  }
+  if (options?.length) c.options = { ...(c.options ?? {}), ...optionFlags(options) };
   if (values.ttur) {
     if (values['lr-g'] !== undefined || values['lr-d'] !== undefined) throw new UsageError('--ttur sets both learning rates; drop --lr-g/--lr-d or --ttur');
     c.optimizerG = { ...TTUR_OPTIMIZERS.optimizerG };
