@@ -236,8 +236,14 @@ export async function trainClassifier(
     const y = tf.tensor2d(yb, [t.batchSize, numClasses]);
     const loss = await model.trainOnBatch(x, y);
     tf.dispose([x, y]);
-    if (!Number.isFinite(Array.isArray(loss) ? loss[0] : loss)) throw new ConfigError(`the classifier's loss turned ${loss} at step ${step}; lower its learning rate`);
+    if (!Number.isFinite(Array.isArray(loss) ? loss[0] : loss)) {
+      model.dispose();
+      optimizer.dispose();
+      throw new ConfigError(`the classifier's loss turned ${loss} at step ${step}; lower its learning rate`);
+    }
   }
+  // The model was compiled with an optimizer object, which model.dispose() leaves alone.
+  optimizer.dispose();
   return model;
 }
 
@@ -305,6 +311,8 @@ async function labelAgreement(set: LabelledImages, shape: readonly number[], num
 export function checkAugmentSettings(data: Dataset, s: AugmentSettings): void {
   const { x, labels, numClasses } = labelledImageSet(data);
   for (const n of s.labels) if (n < numClasses) throw new ConfigError(`--labels ${n} leaves some of the ${numClasses} classes without a label; use at least ${numClasses}`);
+  const split = stratifiedSplit(labels, HELD_OUT_SHARE, HELD_OUT_SEED, numClasses);
+  for (const n of s.labels) balancedSubset(labels, split.train, n, numClasses, s.seed);
   if (s.arms.length === 0) throw new ConfigError(`choose at least one arm of: ${AUGMENT_ARMS.join(', ')}`);
   if (!(s.realShare > 0 && s.realShare < 1)) throw new ConfigError(`the real share of a real + generated batch must lie between 0 and 1; got ${s.realShare}`);
   if (s.arms.includes('generated')) {
