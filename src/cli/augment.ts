@@ -25,13 +25,14 @@ const d = AUGMENT_DEFAULTS;
 
 export const AUGMENT_HELP = `Usage: gankit augment [--labels 100[,500,1000]] [--out FILE.json] [flags]
 
-GAN data augmentation, measured: a conditional GAN learns a small labelled subset of the
-bundled MNIST digits, generates N labelled samples, and the same classifier is trained on
+GAN data augmentation, measured: a class-conditional GAN learns a small labelled subset of
+the bundled MNIST digits, generates N labelled samples, and the same classifier is trained on
 the real subset alone and on real + generated. Prints the held-out accuracy of each (on
 the 1,000 held-out digits, 10% of every class) and writes them as JSON.
 
   --labels N[,N...]      real labels per experiment, balanced over the classes (default ${d.labels.join(',')})
-  --variant NAME         the conditional GAN: ${AUGMENT_VARIANTS.join(', ')} (default ${d.variant})
+  --variant NAME         the conditional GAN: ${AUGMENT_VARIANTS.join(', ')} (default ${d.variant};
+                         cgan's samples ignored their labels at these budgets, see docs/tools.md)
   --model NAME           its networks: ${MODEL_NAMES.filter((m) => m !== 'text-resnet').join(', ')} (default ${d.model})
   --gan-steps N          its training iterations (default ${d.ganSteps}; the ssgan arm trains as many)
   --gan-batch N          its batch size (default ${d.ganBatch})

@@ -124,7 +124,7 @@ export const BAD_INPUTS: BadInput[] = [
   { args: ['augment', '--out', '$T/a.json'], files: { 'a.json': '{}' }, code: 2, phrase: 'a.json already exists' },
   { args: ['augment', '--arms', 'real', '--grid', '$T/g.png', '--out', '$T/a.json'], code: 2, phrase: 'add generated to --arms' },
   { args: ['augment', '--data', 'ring8', '--out', '$T/a.json'], code: 1, phrase: "'ring8' holds points" },
-  { args: ['augment', '--option', 'foo=1', '--out', '$T/a.json'], code: 1, phrase: "unknown option 'foo' for --variant cgan" },
+  { args: ['augment', '--option', 'foo=1', '--out', '$T/a.json'], code: 1, phrase: "unknown option 'foo' for --variant projection" },
   // others
   { args: ['studio', '--port', '99999'], code: 2, phrase: '--port must be a whole number' },
   { args: ['nope'], code: 2, phrase: "unknown command 'nope'" },
