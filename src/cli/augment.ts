@@ -5,7 +5,6 @@ import { loadDataset } from '../data/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { imageGrid } from '../io/grid.js';
 import { writePng } from '../io/png.js';
-import { MODEL_NAMES } from '../nets/types.js';
 import {
   AUGMENT_ARMS,
   AUGMENT_DEFAULTS,
@@ -22,18 +21,21 @@ import { choiceFlag, intFlag, numberFlag, optionFlags, parseFlags } from './args
 import { UsageError } from './errors.js';
 
 const d = AUGMENT_DEFAULTS;
+/** The networks the conditional generators and discriminators are built in (src/nets/conditional.ts). */
+const CONDITIONAL_MODELS = ['dcgan', 'mlp'] as const;
 
 export const AUGMENT_HELP = `Usage: gankit augment [--labels 100[,500,1000]] [--out FILE.json] [flags]
 
 GAN data augmentation, measured: a class-conditional GAN learns a small labelled subset of
 the bundled MNIST digits, generates N labelled samples, and the same classifier is trained on
-the real subset alone and on real + generated. Prints the held-out accuracy of each (on
-the 1,000 held-out digits, 10% of every class) and writes them as JSON.
+the real subset alone and on real + generated. Prints the held-out accuracy of each (on the
+999 held-out digits: 10% of every class, the set gankit's feature classifier holds out) and
+writes them as JSON.
 
   --labels N[,N...]      real labels per experiment, balanced over the classes (default ${d.labels.join(',')})
   --variant NAME         the conditional GAN: ${AUGMENT_VARIANTS.join(', ')} (default ${d.variant};
                          cgan's samples ignored their labels at these budgets, see docs/tools.md)
-  --model NAME           its networks: ${MODEL_NAMES.filter((m) => m !== 'text-resnet').join(', ')} (default ${d.model})
+  --model NAME           its networks: ${CONDITIONAL_MODELS.join(', ')} (default ${d.model})
   --gan-steps N          its training iterations (default ${d.ganSteps}; the ssgan arm trains as many)
   --gan-batch N          its batch size (default ${d.ganBatch})
   --n N                  generated labelled samples, classes in turn (default ${d.generated})
@@ -120,7 +122,7 @@ export async function augmentCommand(argv: string[]): Promise<number> {
   const labels = (listFlag('labels', values.labels) ?? d.labels.map(String)).map((s) => intFlag('labels', s, 1, { max: 1_000_000, why: 'labels: more than any bundled data set holds' })!);
   if (values.variant === 'ssgan') throw new UsageError("--variant picks the GAN that generates labelled samples, and ssgan's generator takes no label; add ssgan to --arms to report its classifier beside the others");
   const variant = choiceFlag('variant', values.variant, AUGMENT_VARIANTS) ?? d.variant;
-  const model = choiceFlag('model', values.model, MODEL_NAMES.filter((m) => m !== 'text-resnet')) ?? d.model;
+  const model = choiceFlag('model', values.model, CONDITIONAL_MODELS) ?? d.model;
   const arms = (listFlag('arms', values.arms) ?? [...d.arms]).map((a) => choiceFlag('arms', a, AUGMENT_ARMS) as AugmentArm);
   if (new Set(arms).size !== arms.length) throw new UsageError(`--arms names an arm twice: '${values.arms}'`);
   const realShare = numberFlag('real-share', values['real-share']) ?? d.realShare;
