@@ -21,3 +21,16 @@ export function formatMeanStd(a: Aggregate, digits: number, scale = 1): string {
   const m = (a.mean * scale).toFixed(digits);
   return a.n > 1 ? `${m} ± ${(a.std * scale).toFixed(digits)}` : m;
 }
+
+/**
+ * The line above which scripts/benchmarks.ts writes and below which BENCHMARKS.md holds
+ * sections measured by hand (with their commands), which the script keeps as they are.
+ */
+export const HAND_MEASURED_MARKER = '<!-- Hand-measured sections below: scripts/benchmarks.ts keeps everything after this line as it is. -->';
+
+/** The generated text followed by the hand-measured tail of the file it replaces (none when that has no marker). */
+export function keepHandMeasured(generated: string, previous: string | null): string {
+  const at = previous?.indexOf(HAND_MEASURED_MARKER) ?? -1;
+  if (previous === null || at < 0) return generated;
+  return `${generated.replace(/\n*$/, '\n')}\n${previous.slice(at)}`;
+}

@@ -14,7 +14,8 @@ import { iterationContext } from '../src/train/trainer.js';
 
 export const POINT_VARIANTS = ['gan', 'sngan', 'unrolled', 'pacgan', 'lsgan-qi', 'cgan', 'projection', 'acgan', 'infogan', 'bigan', 'ssgan'] as const;
 export const IMAGE_VARIANTS = ['sagan', 'stacked', 'cyclegan', 'progressive', 'pix2pix', 'srgan'] as const;
-export const TEXT_VARIANTS = ['gumbel', 'seqgan'] as const;
+/** `gan/text-resnet` is the WGAN-GP language model's row: `--variant gan --model text-resnet`. */
+export const TEXT_VARIANTS = ['gumbel', 'seqgan', 'gan/text-resnet'] as const;
 export const VARIANTS = [...POINT_VARIANTS, ...IMAGE_VARIANTS, ...TEXT_VARIANTS] as const;
 export type MatrixVariant = (typeof VARIANTS)[number];
 
@@ -54,6 +55,7 @@ function base(variant: MatrixVariant): { input: RunConfigInput; data: string } {
     case 'seqgan':
       return { input: { hidden: [8, 1], batchSize: 4, options: { pretrainSteps: 1, rollouts: 2, embedding: 4, units: 8 } }, data: 'words' };
     case 'gumbel':
+    case 'gan/text-resnet':
       return { input: { model: 'text-resnet', hidden: [8, 1], latentDim: 4, batchSize: 4 }, data: 'words' };
     case 'ssgan':
       return { input: { model: 'mlp', hidden: [16, 16], batchSize: 8, options: { labelled: 16, accuracyEvery: 0 } }, data: 'ring8' };
@@ -86,7 +88,7 @@ export function runCell(variant: MatrixVariant, change: { loss?: (typeof LOSS_TY
   let v;
   try {
     const config = resolveConfig(
-      { ...input, variant, data: dataName, seed: 1, steps: 3, options, ...(change.loss ? { loss: { type: change.loss } } : {}), ...(change.criticSteps ? { criticSteps: change.criticSteps } : {}) },
+      { ...input, variant: variant.split('/')[0], data: dataName, seed: 1, steps: 3, options, ...(change.loss ? { loss: { type: change.loss } } : {}), ...(change.criticSteps ? { criticSteps: change.criticSteps } : {}) },
       data.kind,
     );
     v = createVariant(config, data);

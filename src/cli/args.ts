@@ -59,3 +59,21 @@ export function choiceFlag<T extends string>(name: string, value: string | undef
   if (!(choices as readonly string[]).includes(value)) throw new UsageError(`unknown ${name} '${value}'; choose one of: ${choices.join(', ')}`);
   return value as T;
 }
+
+/** Repeated `--option KEY=VALUE` flags as an options object; VALUE is JSON, or else plain text. */
+export function optionFlags(list: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const kv of list) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--option takes KEY=VALUE, e.g. --option emaDecay=0.999; got '${kv}'`);
+    const raw = kv.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // plain text, e.g. --option diffAugment=color,translation
+    }
+    out[kv.slice(0, eq)] = value;
+  }
+  return out;
+}

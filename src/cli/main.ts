@@ -15,6 +15,7 @@ const LAZY: Record<string, () => Promise<Command>> = {
   data: async () => (await import('./data.js')).dataCommand,
   translate: async () => (await import('./translate.js')).translateCommand,
   upscale: async () => (await import('./upscale.js')).upscaleCommand,
+  augment: async () => (await import('./augment.js')).augmentCommand,
 };
 
 const COMMANDS: Record<string, Command> = { train: trainCommand, sample: sampleCommand, eval: evalCommand, info: infoCommand };
@@ -32,6 +33,7 @@ Commands:
   data     write a bundled data set as image files (gankit data avatars --n N --out DIR)
   translate  map input images to outputs with a pix2pix run (edges → digits)
   upscale  super-resolve images with an SRGAN run (7×7 → 28×28 digits)
+  augment  GAN data augmentation, measured: a classifier on few real labels vs real + generated
   studio   open the web studio (live training in the browser, run viewer)
   info     versions, backend, native build, threads
 

@@ -9,7 +9,7 @@ import { DATA_FLAGS, DATA_FLAGS_HELP, dataOptionsFromFlags } from './data-flags.
 import { startRun, openRun, resumeRun, trainRun } from '../train/run.js';
 import { LIMITS } from '../train/limits.js';
 import { checkpointName, listCheckpoints } from '../train/checkpoint.js';
-import { parseFlags, intFlag, numberFlag, choiceFlag } from './args.js';
+import { parseFlags, intFlag, numberFlag, choiceFlag, optionFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { fsReason } from '../io/fs-errors.js';
 import { TTUR_OPTIMIZERS } from '../gans/stabilisers.js';
@@ -180,21 +180,7 @@ export function configFromFlags(values: Record<string, string | boolean | string
     c.hidden = widths;
   }
   const options = values.option as string[] | undefined;
-  if (options?.length) {
-    c.options = { ...(c.options ?? {}) };
-    for (const kv of options) {
-      const eq = kv.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--option takes KEY=VALUE, e.g. --option emaDecay=0.999; got '${kv}'`);
-      const raw = kv.slice(eq + 1);
-      let value: unknown = raw;
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        // plain text, e.g. --option diffAugment=color,translation
-      }
-      c.options[kv.slice(0, eq)] = value;
-    }
-  }
+  if (options?.length) c.options = { ...(c.options ?? {}), ...optionFlags(options) };
   const condition = choiceFlag('condition', str('condition'), CONDITIONS);
   if (condition) {
     const variant = c.variant ?? 'gan';

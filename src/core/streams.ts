@@ -28,12 +28,18 @@ export const STREAM = {
   emaStatistics: 14,
   /** Weight initialisation: network i of a variant uses init + i (step 0, sub-step 0). */
   init: 100,
-  /** Semi-supervised GAN: its fixed labelled subset, held-out accuracy draws, D's noise layers. */
+  /**
+   * The fixed labelled subset of the semi-supervised GAN, and of `gankit augment` (which hands
+   * the same subset to its ssgan arm); then ssgan's held-out accuracy draws and D's noise layers.
+   */
   labelledSubset: 200,
   heldOutAccuracy: 201,
   layerNoise: 202,
   /** pix2pix: the masks of the U-Net's seeded dropout, per round. */
   dropout: 203,
+  /** `gankit augment` (src/train/augment.ts): the noise of its generated labelled samples, its classifiers' batches and shifts. */
+  augmentSamples: 204,
+  classifierBatches: 205,
 } as const;
 export type StreamName = keyof typeof STREAM;
 

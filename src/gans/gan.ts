@@ -9,7 +9,8 @@ import type { Regulariser } from '../losses/regularisers.js';
 import type { GanObjective } from '../losses/types.js';
 import { applyTraining, generatorInputs, latentBatch, realBatch, trainableVariables } from './common.js';
 import { registerVariant } from './registry.js';
-import { NETWORK_STABILISERS, discriminatorFeatures, needsStabilisedNets, netOptions, pack, type StabiliserOptions } from './stabilisers.js';
+import { NETWORK_STABILISERS, discriminatorFeatures, needsStabilisedNets, netOptions, pack, stabiliserIsOn, type StabiliserOptions } from './stabilisers.js';
+import { ConfigError } from '../core/errors.js';
 import type { Critic } from './step.js';
 import { STREAM, type GanVariant } from './types.js';
 import { composeVariant, createOptimizers, readVariantOptions, stepSettings, type VariantSetup } from './variant.js';
@@ -17,7 +18,12 @@ import { composeVariant, createOptimizers, readVariantOptions, stepSettings, typ
 /** Builds G and D (with the stabilisers' layers when asked), seeded. */
 function buildSeededNetworks(config: RunConfig, data: Dataset, o: StabiliserOptions): GanNetworks {
   const spec: NetworkSpec = { model: config.model, dataShape: data.shape, latentDim: config.latentDim, hidden: config.hidden };
-  const networks = needsStabilisedNets(o) ? buildStabilisedNetworks(spec, netOptions(o)) : buildNetworks(spec);
+  const stabilised = needsStabilisedNets(o);
+  if (stabilised && config.model !== 'mlp' && config.model !== 'dcgan') {
+    const on = NETWORK_STABILISERS.filter((k) => stabiliserIsOn(o, k)).map((k) => `options.${k}`).join(', ');
+    throw new ConfigError(`${on} is built into the mlp and dcgan networks only; --model ${config.model} has no such layers: use --model mlp or dcgan, or drop it`);
+  }
+  const networks = stabilised ? buildStabilisedNetworks(spec, netOptions(o)) : buildNetworks(spec);
   initializeWeights(networks.generator, config.seed, STREAM.init);
   initializeWeights(networks.discriminator, config.seed, STREAM.init + 1);
   return networks;

@@ -10,6 +10,7 @@ import { plainCritic } from './gan.js';
 import { registerVariant } from './registry.js';
 import { STREAM, type GanVariant, type IterationContext } from './types.js';
 import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
+import { requireTextModel } from './variant-options.js';
 
 /**
  * The Gumbel-softmax GAN (Kusner & Hernández-Lobato 2016) with Jang et al.'s (2017)
@@ -61,6 +62,7 @@ function seedOf(z: Float32Array | Int32Array | Uint8Array): number {
 export function buildGumbel(config: RunConfig, data: Dataset): GanVariant {
   const { own, stabilisers: o } = readVariantOptions(config, data, { variant: 'gumbel', own: GumbelOptions });
   const dataShape = textShape(data.shape);
+  requireTextModel(config, 'gumbel', 'a text-resnet generator of logits and a text-resnet critic');
   const spec = { model: config.model, dataShape, latentDim: config.latentDim, hidden: config.hidden };
   const G = buildTextGenerator(spec, 'logits');
   const D = buildTextCritic(spec);

@@ -69,6 +69,14 @@ export function drawLabelledSet(data: Dataset, count: number, numClasses: number
   return { x, labels, count };
 }
 
+/** A labelled set that fits the data: `count` samples of `per` numbers, every label a class. */
+function checkLabelledSet(set: LabelledSet, per: number, numClasses: number): void {
+  if (set.x.length !== set.count * per || set.labels.length !== set.count) {
+    throw new ConfigError(`the labelled set holds ${set.labels.length} labels and ${set.x.length / per} samples of this data's shape; it says ${set.count}`);
+  }
+  if (set.labels.some((y) => y < 0 || y >= numClasses)) throw new ConfigError(`the labelled set has a label outside 0..${numClasses - 1}`);
+}
+
 /** A variant whose discriminator is also a classifier. */
 export interface ClassifierVariant extends GanVariant {
   /** Class logits [n, K] for a batch of samples in model space. */
@@ -87,9 +95,10 @@ export function hasClassifier(v: GanVariant): v is ClassifierVariant {
  * on unlabelled and generated ones. Per generator step: G matches D's mean features on real
  * data (feature matching, on by default) or plays the adversarial loss.
  */
-export function buildSemiSupervisedGan(config: RunConfig, data: Dataset): ClassifierVariant {
+export function buildSemiSupervisedGan(config: RunConfig, data: Dataset, given: { labelledSet?: LabelledSet } = {}): ClassifierVariant {
   const own = readVariantOptions(config, data, { variant: 'ssgan', own: SemiSupervisedOptionsSchema, featureMatching: true, networkStabilisers: ['spectralNorm'] });
-  const options = own.own;
+  // A caller's own labelled set (gankit augment compares arms on one subset) stands for options.labelled.
+  const options = given.labelledSet ? { ...own.own, labelled: given.labelledSet.count } : own.own;
   const numClasses = requireClasses(data, 'ssgan');
   if (objectiveFor(config.loss).loss.probability === null) {
     throw new ConfigError(`ssgan reads D(x) = Z/(Z+1) as a probability, so it needs --loss non-saturating or minimax (got ${config.loss.type})`);
@@ -112,7 +121,8 @@ export function buildSemiSupervisedGan(config: RunConfig, data: Dataset): Classi
   });
   initializeWeights(G, config.seed, STREAM.init);
   initializeWeights(D, config.seed, STREAM.init + 1);
-  const labelledSet = drawLabelledSet(data, options.labelled, numClasses, config.seed);
+  const labelledSet = given.labelledSet ?? drawLabelledSet(data, options.labelled, numClasses, config.seed);
+  checkLabelledSet(labelledSet, per, numClasses);
   const labelledBatchSize = Math.min(options.labelledBatchSize ?? config.batchSize, options.labelled);
   const stabilisers = { ...own.stabilisers, featureMatching: own.stabilisers.featureMatching || options.generatorObjective === 'feature-matching' };
   const optimizers = createOptimizers(config, stabilisers);

@@ -12,6 +12,7 @@ import { plainCritic } from './gan.js';
 import { registerVariant } from './registry.js';
 import { STREAM, type GanVariant } from './types.js';
 import { composeVariant, createOptimizers, readVariantOptions, stepSettings } from './variant.js';
+import { requireTextModel } from './variant-options.js';
 
 /**
  * SeqGAN (Yu et al. 2017): a recurrent generator G_θ(x_t | x_<t) samples sequences token by
@@ -133,6 +134,7 @@ function seedOf(values: Float32Array | Int32Array | Uint8Array): number {
 export function buildSeqgan(config: RunConfig, data: Dataset): GanVariant {
   const { own, stabilisers: o } = readVariantOptions(config, data, { variant: 'seqgan', own: SeqganOptions, ema: false });
   const [length, vocab] = textShape(data.shape);
+  requireTextModel(config, 'seqgan', 'a GRU generator and a text-resnet critic');
   const G = buildSequenceGenerator(length, vocab, own);
   const D = buildTextCritic({ model: config.model, dataShape: [length, vocab], latentDim: 1, hidden: config.hidden });
   initializeWeights(G, config.seed, STREAM.init);

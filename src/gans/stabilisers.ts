@@ -85,6 +85,9 @@ function checkCombination(o: StabiliserOptions, loss: LossType, model: string, d
   if (o.diffAugment.length > 0 && dataKind !== 'images') {
     throw new ConfigError(`options.diffAugment (${o.diffAugment.join(', ')}) augments images, but the data are ${dataKind === 'text' ? 'text' : '2D points'}; remove it`);
   }
+  if (o.selfAttention !== false && dataKind === 'text') {
+    throw new ConfigError('options.selfAttention attends over the 2-D feature maps of image networks; text networks have none: drop it');
+  }
   if (o.selfAttention !== false && model !== 'dcgan') {
     throw new ConfigError(`options.selfAttention needs feature maps: use --model dcgan (got --model ${model})`);
   }

@@ -55,19 +55,20 @@ export interface FeatureClassifier {
  * the last two with stride 2) → dense 64 ReLU (the features) → dense 10 softmax. A conv
  * net, as FID's Inception is: its features respond to strokes wherever they sit, where a
  * dense net's respond to pixels. Strided convolutions rather than pooling keep it on the
- * kernels the native backend has fast paths for.
+ * kernels the native backend has fast paths for. `inputShape` and `numClasses` let
+ * `gankit augment` train the same net on other labelled image sets.
  */
-export function buildClassifierNet(seed: number): tfl.LayersModel {
+export function buildClassifierNet(seed: number, inputShape: readonly number[] = CLASSIFIER_IMAGE_SHAPE, numClasses = NUM_CLASSES): tfl.LayersModel {
   const init = (offset: number) => tfl.initializers.heNormal({ seed: seed * 16 + offset });
   const model = tfl.sequential({ name: 'gankit_mnist_classifier' });
-  const conv = (name: string, filters: number, strides: number, offset: number, inputShape?: number[]) =>
-    tfl.layers.conv2d({ name, filters, kernelSize: 3, strides, padding: 'same', activation: 'relu', kernelInitializer: init(offset), ...(inputShape ? { inputShape } : {}) });
-  model.add(conv('conv1', 32, 1, 1, [...CLASSIFIER_IMAGE_SHAPE]));
+  const conv = (name: string, filters: number, strides: number, offset: number, first?: number[]) =>
+    tfl.layers.conv2d({ name, filters, kernelSize: 3, strides, padding: 'same', activation: 'relu', kernelInitializer: init(offset), ...(first ? { inputShape: first } : {}) });
+  model.add(conv('conv1', 32, 1, 1, [...inputShape]));
   model.add(conv('conv2', 64, 2, 2));
   model.add(conv('conv3', 128, 2, 3));
   model.add(tfl.layers.flatten({ name: 'flatten' }));
   model.add(tfl.layers.dense({ name: FEATURE_LAYER, units: FEATURE_DIM, activation: 'relu', kernelInitializer: init(4) }));
-  model.add(tfl.layers.dense({ name: 'probs', units: NUM_CLASSES, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 16 + 5 }) }));
+  model.add(tfl.layers.dense({ name: 'probs', units: numClasses, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 16 + 5 }) }));
   return model;
 }
 
@@ -76,8 +77,8 @@ export function buildClassifierNet(seed: number): tfl.LayersModel {
  * digits (chosen by a seeded shuffle) is held out, so the held-out set has every class in
  * the proportion the data has it. Returns indices into loadBundledDigits()'s arrays.
  */
-export function stratifiedSplit(labels: Int32Array, heldOutShare: number, seed: number): { train: Int32Array; heldOut: Int32Array } {
-  const byClass: number[][] = Array.from({ length: NUM_CLASSES }, () => []);
+export function stratifiedSplit(labels: Int32Array, heldOutShare: number, seed: number, numClasses = NUM_CLASSES): { train: Int32Array; heldOut: Int32Array } {
+  const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   labels.forEach((y, i) => byClass[y].push(i));
   const train: number[] = [];
   const heldOut: number[] = [];

@@ -95,8 +95,11 @@ export function resolveConfig(input: RunConfigInput, dataKind: DataKind): RunCon
   const steps = c.steps;
   const loss: ResolvedLossConfig = c.loss.type === 'wgan-gp' ? { ...c.loss, gradientPenaltyWeight: c.loss.gradientPenaltyWeight ?? WGAN_GP_LAMBDA[isPoints ? 'points' : 'images'] } : c.loss;
   const batchSize = isPoints && c.loss.type === 'wgan-gp' && input.batchSize === undefined ? WGAN_GP_POINTS.batchSize : c.batchSize;
+  // Text data has one family of networks; the image default (dcgan) would only be refused there.
+  const model = input.model === undefined && dataKind === 'text' ? 'text-resnet' : c.model;
   return {
     ...c,
+    model,
     loss,
     batchSize,
     latentDim: c.latentDim ?? (isPoints ? 2 : 100),

@@ -46,11 +46,20 @@ export function startRun(input: RunConfigInput, dir: string): RunHandle {
 }
 
 /**
+ * Runs of gumbel and seqgan from before gankit gave text data its own default model recorded
+ * the image default, dcgan, which their networks never read: they open as the text-resnet
+ * runs they are (gumbel and seqgan now refuse any other --model).
+ */
+function recordedModel(saved: RunConfig): RunConfig {
+  return (saved.variant === 'gumbel' || saved.variant === 'seqgan') && saved.model === 'dcgan' ? { ...saved, model: 'text-resnet' } : saved;
+}
+
+/**
  * Opens a run folder at its latest (or a chosen) checkpoint; `steps` may raise the target.
  * `weightsOnly` skips the optimizers' state (sampling and scoring need only the weights).
  */
 export async function openRun(dir: string, opts: { step?: number; steps?: number; weightsOnly?: boolean } = {}): Promise<RunHandle> {
-  const saved = readRunConfig(dir);
+  const saved = recordedModel(readRunConfig(dir));
   await prepareDataset(saved.data, saved.dataOptions);
   const data = loadDataset(saved.data, saved.dataOptions);
   const config = resolveConfig({ ...saved, steps: opts.steps ?? saved.steps }, data.kind);

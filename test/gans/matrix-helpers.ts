@@ -11,6 +11,9 @@ const MUST_TRAIN: Array<[string, string]> = [
   ['cgan', 'wgan-gp'], ['acgan', 'wgan-gp'], ['projection', 'wgan-gp'], ['progressive', 'wgan-gp'],
   ['acgan', 'r1Gamma'], ['infogan', 'emaDecay'], ['bigan', 'unrolledSteps'], ['cyclegan', 'diffAugment'],
   ['stacked', 'r1Gamma'], ['ssgan', 'emaDecay'],
+  // The text variants (issue 20) take every loss, R1 on the critic, and EMA where G has a twin.
+  ...(['gumbel', 'seqgan', 'gan/text-resnet'] as const).flatMap((v) => [...LOSS_TYPES, 'r1Gamma'].map((c): [string, string] => [v, c])),
+  ['gumbel', 'emaDecay'], ['gan/text-resnet', 'emaDecay'],
 ];
 
 /** One test per variant: every loss and stabiliser trains or is refused clearly; criticSteps is honoured. */

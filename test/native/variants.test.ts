@@ -12,6 +12,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.js';
 import { cpuOnlyCounts, cpuOnlyLargestInputs, nativeFallbackCounts } from '../../src/native/index.js';
 import { makeVariantStepper } from '../../bench/variants.js';
+import { loadDataset } from '../../src/data/index.js';
+import { createVariant } from '../../src/gans/index.js';
+import { resolveConfig } from '../../src/train/config.js';
+import { iterationContext } from '../../src/train/trainer.js';
 import { NATIVE_DISABLED, requireNative } from './helpers.js';
 
 /** cpu kernels that move no data here: a reshape or identity is a new reference, a same-dtype cast too. */
@@ -47,4 +51,29 @@ describe('variant training steps stay on the native kernels', { skip: NATIVE_DIS
       }
     });
   }
+
+  // SeqGAN once needed --backend wasm: its GRU's SplitV (24 per forward pass) went to the cpu
+  // kernel and took 5.35 of 6.0 s at batch 1,792 (docs/text.md). The GRU's time loop
+  // (Transpose, Unpack, Pack), its hard sigmoid (ClipByValue) and token bookkeeping (OneHot,
+  // Cast, ArgMax) still take cpu kernels; any other heavy cpu kernel fails here.
+  it('seqgan (policy gradient over roll-outs): no fallbacks, no SplitV, Slice or Concat on cpu', () => {
+    const data = loadDataset('words');
+    const config = resolveConfig({ variant: 'seqgan', data: 'words', batchSize: 4, seed: 1, hidden: [8, 1], options: { pretrainSteps: 0, rollouts: 2, embedding: 4, units: 8 } }, data.kind);
+    const v = createVariant(config, data);
+    try {
+      v.trainIteration(iterationContext(config, data, 0));
+      nativeFallbackCounts(true);
+      cpuOnlyCounts(true);
+      const before = tf.memory().numTensors;
+      v.trainIteration(iterationContext(config, data, 1));
+      assert.equal(tf.memory().numTensors, before, 'tensors leaked over steps');
+      assert.deepEqual(nativeFallbackCounts(true), {}, 'native kernels fell back to cpu');
+      const known = new Set([...NO_DATA, tf.Transpose, tf.Unpack, tf.Pack, tf.ClipByValue, tf.OneHot, tf.ArgMax, tf.LogicalAnd]);
+      const largest = cpuOnlyLargestInputs();
+      const heavy = Object.keys(cpuOnlyCounts()).filter((k) => !known.has(k) && largest[k] > TINY);
+      assert.deepEqual(heavy.map((k) => `${k} (${largest[k]} elements)`), [], 'cpu-only kernels on large inputs');
+    } finally {
+      v.dispose();
+    }
+  });
 });
