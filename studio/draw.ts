@@ -129,10 +129,12 @@ function niceRange(ys: number[], log: boolean): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-function fmt(v: number): string {
+/** An axis label: enough digits that ticks `step` apart read differently. */
+function fmt(v: number, step = Math.abs(v)): string {
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-2 || a >= 1e4)) return v.toExponential(0);
-  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+  if (a !== 0 && (a < 1e-2 || a >= 1e4) && step >= a / 100) return v.toExponential(0);
+  const digits = step > 0 ? Math.min(6, Math.max(0, Math.ceil(-Math.log10(step)) + 1)) : 2;
+  return a >= 100 && step >= 1 ? v.toFixed(0) : v.toFixed(Math.max(digits, a >= 10 || step >= 1 ? 1 : 2) - (step >= 10 ? 1 : 0));
 }
 
 /**
@@ -192,11 +194,11 @@ export function lineChart(
     ctx.stroke();
     const lv = left[1] - (i / 3) * (left[1] - left[0]);
     ctx.textAlign = 'right';
-    ctx.fillText(opts.log ? fmt(10 ** lv) : fmt(lv), m.l - 3, y + 3);
+    ctx.fillText(opts.log ? fmt(10 ** lv) : fmt(lv, (left[1] - left[0]) / 3), m.l - 3, y + 3);
     if (m.r > 8) {
       const rv = right[1] - (i / 3) * (right[1] - right[0]);
       ctx.textAlign = 'left';
-      ctx.fillText(fmt(rv), W - m.r + 3, y + 3);
+      ctx.fillText(fmt(rv, (right[1] - right[0]) / 3), W - m.r + 3, y + 3);
     }
   }
   ctx.textAlign = 'left';
@@ -238,6 +240,13 @@ export function lineChart(
     }
     ctx.stroke();
     ctx.setLineDash([]);
+    // A lone point has no line to draw: mark it.
+    if (s.xs.length === 1 && Number.isFinite(Y(s.ys[0], r, log))) {
+      ctx.fillStyle = s.color;
+      ctx.beginPath();
+      ctx.arc(X(s.xs[0]), Y(s.ys[0], r, log), 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
     ctx.fillStyle = s.color;
     ctx.fillRect(lx, 4, 10, 3);
     ctx.fillStyle = COLORS.ink;
@@ -281,4 +290,62 @@ export function drawImageGrid(canvas: HTMLCanvasElement, pixels: Float32Array, n
   const ctx = canvas.getContext('2d')!;
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(off, 0, 0, W * scale, H * scale);
+}
+
+/**
+ * Where a bins×bins field (row 0 at the bottom, cell centres at (i + ½)/bins) crosses
+ * `level`: marching squares, as segments [x0, y0, x1, y1] in the unit square, y up.
+ * The slow-motion view draws D's boundary before and after a step with it.
+ */
+export function contourSegments(values: ArrayLike<number>, bins: number, level: number): number[][] {
+  const segs: number[][] = [];
+  const at = (x: number, y: number) => values[y * bins + x] - level;
+  const c = (i: number) => (i + 0.5) / bins;
+  for (let y = 0; y + 1 < bins; y++)
+    for (let x = 0; x + 1 < bins; x++) {
+      // Corners counter-clockwise from the lower left; a crossing on each edge whose ends differ in sign.
+      const corner = [
+        [x, y],
+        [x + 1, y],
+        [x + 1, y + 1],
+        [x, y + 1],
+      ] as const;
+      const v = corner.map(([i, j]) => at(i, j));
+      if (v.some((u) => !Number.isFinite(u))) continue;
+      const cross: number[][] = [];
+      for (let e = 0; e < 4; e++) {
+        const a = v[e];
+        const b = v[(e + 1) % 4];
+        if (a < 0 === b < 0) continue;
+        const t = a / (a - b);
+        const [x0, y0] = corner[e];
+        const [x1, y1] = corner[(e + 1) % 4];
+        cross.push([c(x0 + t * (x1 - x0)), c(y0 + t * (y1 - y0))]);
+      }
+      if (cross.length === 2) segs.push([...cross[0], ...cross[1]]);
+      // A saddle: pair the crossings by the centre's sign.
+      else if (cross.length === 4) {
+        const centre = (v[0] + v[1] + v[2] + v[3]) / 4;
+        const [p, q, r, s] = cross;
+        if (centre < 0 === v[0] < 0) segs.push([...p, ...q], [...r, ...s]);
+        else segs.push([...p, ...s], [...q, ...r]);
+      }
+    }
+  return segs;
+}
+
+/** Open circles around points (the batch a slow-motion step trains on). */
+export function drawRings(ctx: CanvasRenderingContext2D, view: View, pts: ArrayLike<number>, color: string, radius: number): void {
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.3;
+  for (let i = 0; i + 1 < pts.length; i += 2) {
+    const x = view.px(pts[i]);
+    const y = view.py(pts[i + 1]);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    ctx.beginPath();
+    ctx.arc(x, y, radius, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+  ctx.restore();
 }

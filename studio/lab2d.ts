@@ -2,22 +2,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import { iterationRng } from '../src/core/streams.js';
 import { buildNetworks, initializeWeights, type GanNetworks } from '../src/nets/index.js';
 import { lossByName, type AdversarialLoss } from '../src/losses/index.js';
-import { plainGan } from '../src/gans/gan.js';
-import { StabiliserOptionsSchema } from '../src/gans/stabilisers.js';
-import { STREAM, type GanVariant, type IterationContext, type IterationLogs } from '../src/gans/types.js';
+import { STREAM, type IterationContext, type IterationLogs } from '../src/gans/types.js';
 import { resolveConfig, type LossConfig, type LossType, type RunConfig } from '../src/train/config.js';
+import type { OptimizerConfig } from '../src/core/optimizers.js';
 import { Rng } from '../src/train/rng.js';
-import { mixtures, gaussianMixture, type MixtureName } from '../src/data/mixtures.js';
+import { mixtures, gaussianMixture } from '../src/data/mixtures.js';
 import type { MixtureDataset } from '../src/data/types.js';
 import { modeCoverage } from '../src/metrics/modes.js';
 import { jsDivergenceOnGrid, optimalDiscriminator, MAX_JS_NATS, type Grid2D } from '../src/metrics/divergence.js';
 import { slicedWasserstein } from '../src/metrics/wasserstein.js';
 import { gridDensity, normalQuantile, type GridSpec } from './density.js';
-import { COLORS, View, drawArrow, drawPoints, lineChart, paintField } from './draw.js';
+import { COLORS, View, contourSegments, drawArrow, drawPoints, drawRings, lineChart, paintField } from './draw.js';
 import { $, checked, numberInput, setStatus } from './dom.js';
 import { encodePointsNpy } from './npy.js';
-
-type DataChoice = MixtureName | 'drawn';
+import { LabGame, drawNoise, type NoiseKind, type SubStep } from './lab-game.js';
+import { hasLabState, readState, writeState, type DataChoice, type LabState, type OptimizerChoice } from './lab-state.js';
+import { DEFAULT_STATE, PRESETS } from './lab-presets.js';
 
 /** The plane each data set is shown on. */
 const VIEW_RANGE: Record<DataChoice, [number, number]> = {
@@ -36,6 +36,10 @@ const N_REAL = 1024;
 const N_ARROWS = 96;
 const MANIFOLD_LINES = 13;
 const MANIFOLD_POINTS = 48;
+/** Slow motion's Play: one sub-step per this many ms. */
+const SLOW_PLAY_MS = 900;
+/** Arrows drawn on G's batch in slow motion. */
+const SLOW_ARROWS = 64;
 
 const EXPLAIN: Record<LossType, string> = {
   minimax:
@@ -45,7 +49,7 @@ const EXPLAIN: Record<LossType, string> = {
   wgan:
     '<b>WGAN</b>: the critic gives scores, not probabilities, and clipping its weights to [−c, c] keeps it Lipschitz. Its surface is a gentle slope everywhere, so every fake is pulled toward the data, and the Wasserstein curve tracks progress. Clipping also makes the critic crude and slow to train: try WGAN-GP.',
   'wgan-gp':
-    '<b>WGAN-GP</b>: the critic is kept Lipschitz by penalising ‖∇D‖ ≠ 1 between real and fake samples (weight λ). Its heat map becomes a smooth ramp from the fakes up to every mode they lack — not a saturated classifier — so the arrows point across empty space to uncovered modes, collapsed fakes are pulled apart, and the Wasserstein distance falls steadily. A saturated D* would give no gradient there at all.',
+    '<b>WGAN-GP</b>: the critic is kept Lipschitz by penalising ‖∇D‖ ≠ 1 between real and fake samples (weight λ). Its heat map becomes a smooth ramp from the fakes up to every mode they lack — not a saturated classifier — so the arrows point across empty space to uncovered modes, collapsed fakes are pulled apart, and the Wasserstein distance falls steadily. A saturated D* would give no gradient there at all. On 2D points the CLI (and so this lab) takes λ = 0.1 and batch 256 from the paper’s toy code, with a 5× higher rate than its 1e-4 (at 1e-4 a few thousand steps leave the critic untrained); images use λ = 10.',
   'least-squares':
     '<b>Least squares</b>: D regresses to 1 on real and 0 on fake; G’s loss is quadratic, so fakes already past the decision boundary are still pulled toward the data instead of being left alone.',
   hinge:
@@ -84,13 +88,37 @@ function thin(points: [number, number][], spacing: number): [number, number][] {
   return kept;
 }
 
+/** The quantile function of one coordinate of the noise: grid lines of equal prior mass. */
+function noiseQuantile(p: number, kind: NoiseKind): number {
+  return kind === 'uniform' ? 2 * p - 1 : normalQuantile(p);
+}
+
+/** What the slow-motion view shows of the sub-step just taken. */
+interface SlowView {
+  sub: SubStep;
+  iteration: number;
+  /** The heat field before the step (same scale as this.heat) and the boundary levels before/after. */
+  heatBefore: Float32Array;
+  levelBefore: number;
+  /** D's boundary after the step as a raw score (null: D = ½), put on the scale of the field after when drawn. */
+  levelAfterRaw: number | null;
+  /** The batch: D's real samples; the fakes before (and, for G's step, after) the update. */
+  real: Float32Array | null;
+  fakeBefore: Float32Array;
+  fakeAfter: Float32Array | null;
+  /** −∇ₓ L_G on each fake of G's batch (G's step). */
+  arrows: Float32Array | null;
+  lossBefore: number;
+  lossAfter: number;
+}
+
 export class Lab2D {
   private data!: MixtureDataset;
   private coverageModes: ReadonlyArray<readonly [number, number]> = [];
   private coverageStd = 0.01;
   private config!: RunConfig;
   private nets: GanNetworks | null = null;
-  private variant: GanVariant | null = null;
+  private game: LabGame | null = null;
   private loss!: AdversarialLoss;
   private view!: View;
   private step = 0;
@@ -102,21 +130,36 @@ export class Lab2D {
   private rateWindow: { t: number; step: number }[] = [];
   // Tensors that live as long as one set of networks.
   private fixed: { z: tf.Tensor2D; manifoldZ: tf.Tensor2D; heatGrid: tf.Tensor2D } | null = null;
+  private manifoldLines = MANIFOLD_LINES * 2;
   private realPoints: Float32Array = new Float32Array(0);
   private realForDensity: Float64Array = new Float64Array(0);
   private fakePoints: Float32Array = new Float32Array(0);
   private heat: Float32Array = new Float32Array(0);
+  /** The raw score range behind this.heat when it is a critic's (rescaled to [0, 1]). */
+  private heatRange: [number, number] = [0, 1];
   private manifold: Float32Array = new Float32Array(0);
   private arrows: Float32Array = new Float32Array(0);
   private dStar: Float64Array = new Float64Array(0);
   private dStarWeight: Float64Array = new Float64Array(0);
   private captured: number[] = [];
   private drawing = false;
+  // Slow motion: on/off, the next sub-step of the iteration, what the steps so far logged.
+  private slow = false;
+  private cursor = 0;
+  private subLogs: { sub: SubStep; logs: IterationLogs }[] = [];
+  private slowView: SlowView | null = null;
+  private slowTimer: number | null = null;
+  private linkNote: string | null = null;
+  private linkProblems: string[] = [];
 
   constructor() {
     $('l2-play').addEventListener('click', () => this.togglePlay());
     $('l2-step').addEventListener('click', () => this.singleStep());
     $('l2-reset').addEventListener('click', () => this.reset());
+    $('l2-slow').addEventListener('click', () => this.setSlow(!this.slow));
+    $('l2-next').addEventListener('click', () => this.nextSubStep());
+    $('l2-slow-play').addEventListener('click', () => this.toggleSlowPlay());
+    $('l2-copy').addEventListener('click', () => void this.copyLink());
     $('l2-clear').addEventListener('click', () => {
       this.drawn = [];
       this.reset();
@@ -127,21 +170,132 @@ export class Lab2D {
       this.useCliDefaults();
       this.applyTrainingSettings();
     });
-    for (const id of ['l2-k', 'l2-lrg', 'l2-lrd', 'l2-gp', 'l2-clip', 'l2-batch']) $(id).addEventListener('change', () => this.applyTrainingSettings());
-    for (const id of ['l2-hg', 'l2-hd', 'l2-seed']) $(id).addEventListener('change', () => this.reset());
+    for (const id of ['l2-k', 'l2-gsteps', 'l2-opt-type', 'l2-lrg', 'l2-lrd', 'l2-gp', 'l2-clip', 'l2-batch']) $(id).addEventListener('change', () => this.applyTrainingSettings());
+    for (const id of ['l2-hg', 'l2-hd', 'l2-seed', 'l2-noise']) $(id).addEventListener('change', () => this.reset());
     for (const id of ['show-heat', 'show-manifold', 'show-real', 'show-fake', 'show-arrows', 'show-modes']) $(id).addEventListener('change', () => this.draw());
+    const presets = $('l2-presets');
+    for (const p of PRESETS) {
+      const b = document.createElement('button');
+      b.textContent = p.title;
+      b.dataset.preset = p.id;
+      b.title = p.blurb;
+      b.disabled = true;
+      b.addEventListener('click', () => this.loadPreset(p.id));
+      presets.append(b);
+    }
     this.bindDrawing();
   }
 
-  /** Enables the controls once a backend runs, and builds the first networks. */
+  /** Enables the controls once a backend runs; takes the settings of the page's link, if any; builds the first networks. */
   start(): void {
-    for (const id of ['l2-play', 'l2-step', 'l2-reset']) $<HTMLButtonElement>(id).disabled = false;
+    for (const id of ['l2-play', 'l2-step', 'l2-reset', 'l2-slow', 'l2-copy']) $<HTMLButtonElement>(id).disabled = false;
+    for (const b of $('l2-presets').querySelectorAll('button')) b.disabled = false;
+    const params = new URLSearchParams(location.search);
+    if (hasLabState(params)) {
+      const { state, problems } = readState(params, this.readState());
+      this.applyState(state);
+      this.linkProblems = problems;
+    }
     this.reset();
+    if (this.linkProblems.length) setStatus('l2-status', `this link has settings the lab cannot take (kept its own): ${this.linkProblems.join('; ')}`, true);
+    else if (hasLabState(params)) setStatus('l2-status', this.data.name === 'drawn' && this.drawn.length ? `lab loaded from the link, with its ${this.drawn.length} drawn points` : 'lab loaded from the link');
     requestAnimationFrame(() => this.tick());
   }
 
   get iteration(): number {
     return this.step;
+  }
+
+  /** How many points the drawing holds (the tests compare a link's drawing with its source). */
+  get drawnPoints(): number {
+    return this.drawn.length;
+  }
+
+  // ── the lab's state: inputs ⇄ LabState ⇄ link ─────────────────────────────
+  /** The page's settings as a LabState (read as typed: validation happens in readConfig). */
+  readState(): LabState {
+    const v = (id: string) => $<HTMLInputElement>(id).value;
+    const [dim, noise] = v('l2-noise').split('-');
+    return {
+      data: v('l2-data') as DataChoice,
+      loss: v('l2-loss') as LossType,
+      dSteps: Number(v('l2-k')),
+      gSteps: Number(v('l2-gsteps')),
+      optimizer: v('l2-opt-type') as OptimizerChoice,
+      lrG: Number(v('l2-lrg')),
+      lrD: Number(v('l2-lrd')),
+      batch: Number(v('l2-batch')),
+      hiddenG: v('l2-hg'),
+      hiddenD: v('l2-hd'),
+      gp: Number(v('l2-gp')),
+      clip: Number(v('l2-clip')),
+      seed: Number(v('l2-seed')),
+      noise: noise as NoiseKind,
+      noiseDim: dim === '1' ? 1 : 2,
+      points: this.drawn.map((p) => [p[0], p[1]]),
+    };
+  }
+
+  /** Sets the inputs (and the drawing) to a state; the caller resets. */
+  private applyState(s: LabState): void {
+    const set = (id: string, value: string | number) => ($<HTMLInputElement>(id).value = String(value));
+    set('l2-data', s.data);
+    set('l2-loss', s.loss);
+    set('l2-k', s.dSteps);
+    set('l2-gsteps', s.gSteps);
+    set('l2-opt-type', s.optimizer);
+    set('l2-lrg', s.lrG);
+    set('l2-lrd', s.lrD);
+    set('l2-batch', s.batch);
+    set('l2-hg', s.hiddenG);
+    set('l2-hd', s.hiddenD);
+    set('l2-gp', s.gp);
+    set('l2-clip', s.clip);
+    set('l2-seed', s.seed);
+    set('l2-noise', `${s.noiseDim}-${s.noise}`);
+    this.drawn = s.points.map((p) => [p[0], p[1]]);
+  }
+
+  /** Writes the state into the address bar (replaceState: no history entry per change). */
+  private syncLink(): void {
+    const params = new URLSearchParams(location.search);
+    const { note } = writeState(this.readState(), params);
+    this.linkNote = note;
+    $('l2-link-note').textContent = note ?? '';
+    history.replaceState(history.state, '', `${location.pathname}?${params.toString()}${location.hash}`);
+  }
+
+  /** The link that reproduces this lab. */
+  link(): string {
+    this.syncLink();
+    return location.href;
+  }
+
+  private async copyLink(): Promise<void> {
+    const url = this.link();
+    const field = $<HTMLInputElement>('l2-link');
+    field.value = url;
+    try {
+      await navigator.clipboard.writeText(url);
+      field.hidden = true;
+      setStatus('l2-status', this.linkNote ? `link copied, without the drawing: ${this.linkNote}` : 'link copied: it opens this lab with these settings');
+    } catch {
+      // No clipboard (permission, or not a secure context): show the link to copy by hand.
+      field.hidden = false;
+      field.select();
+      setStatus('l2-status', 'the browser refused the clipboard: copy the link from the field below');
+    }
+  }
+
+  private loadPreset(id: string): void {
+    const p = PRESETS.find((q) => q.id === id);
+    if (!p) return;
+    this.setSlow(false);
+    this.applyState(p.state);
+    this.reset();
+    for (const b of $('l2-presets').querySelectorAll<HTMLButtonElement>('button')) b.classList.toggle('active', b.dataset.preset === id);
+    $('l2-preset-blurb').innerHTML = `<b>${p.title}</b>: ${p.blurb}`;
+    setStatus('l2-status', `preset “${p.title}” loaded: press Train`);
   }
 
   // ── settings ────────────────────────────────────────────────────────────
@@ -150,12 +304,14 @@ export class Lab2D {
     return resolveConfig({ loss: { type }, model: 'mlp', data: 'ring8' }, 'points');
   }
 
-  /** A loss switch takes the CLI's k, learning rates, λ and c for that loss. */
+  /** A loss switch takes the CLI's k, optimizer, learning rates, batch, λ and c for that loss. */
   private useCliDefaults(): void {
     const d = this.cliDefaults($<HTMLSelectElement>('l2-loss').value as LossType);
     $<HTMLInputElement>('l2-k').value = String(d.criticSteps);
+    $<HTMLSelectElement>('l2-opt-type').value = d.optimizerG.type;
     $<HTMLInputElement>('l2-lrg').value = String(d.optimizerG.learningRate);
     $<HTMLInputElement>('l2-lrd').value = String(d.optimizerD.learningRate);
+    $<HTMLInputElement>('l2-batch').value = String(d.batchSize);
     if (d.loss.type === 'wgan-gp') $<HTMLInputElement>('l2-gp').value = String(d.loss.gradientPenaltyWeight);
     if (d.loss.type === 'wgan') $<HTMLInputElement>('l2-clip').value = String(d.loss.clipValue);
   }
@@ -164,17 +320,24 @@ export class Lab2D {
   private showDefaults(c: RunConfig): void {
     const d = this.cliDefaults(c.loss.type);
     const o = d.optimizerG;
-    const opt = o.type === 'adam' ? `Adam ${o.learningRate} β=(${o.beta1}, ${o.beta2})` : `${o.type} ${o.learningRate}`;
+    const name = (x: OptimizerConfig) => (x.type === 'adam' ? 'Adam' : x.type === 'rmsprop' ? 'RMSProp' : 'SGD');
+    const opt = o.type === 'adam' ? `Adam ${o.learningRate} β=(${o.beta1}, ${o.beta2})` : `${name(o)} ${o.learningRate}`;
     const extra = d.loss.type === 'wgan-gp' ? `, λ = ${d.loss.gradientPenaltyWeight}` : d.loss.type === 'wgan' ? `, c = ${d.loss.clipValue}` : '';
     const differs: string[] = [];
+    const state = this.readState();
     if (c.criticSteps !== d.criticSteps) differs.push(`k = ${c.criticSteps}`);
+    if (state.gSteps !== 1) differs.push(`${state.gSteps} G steps (the CLI takes 1; not exported)`);
+    if (c.optimizerG.type !== o.type) differs.push(name(c.optimizerG));
     if (c.optimizerG.learningRate !== o.learningRate) differs.push(`G rate ${c.optimizerG.learningRate}`);
     if (c.optimizerD.learningRate !== d.optimizerD.learningRate) differs.push(`D rate ${c.optimizerD.learningRate}`);
+    if (c.batchSize !== d.batchSize) differs.push(`batch ${c.batchSize}`);
     if (c.loss.type === 'wgan-gp' && d.loss.type === 'wgan-gp' && c.loss.gradientPenaltyWeight !== d.loss.gradientPenaltyWeight) differs.push(`λ = ${c.loss.gradientPenaltyWeight}`);
     if (c.loss.type === 'wgan' && d.loss.type === 'wgan' && c.loss.clipValue !== d.loss.clipValue) differs.push(`c = ${c.loss.clipValue}`);
+    if (c.latentDim !== d.latentDim) differs.push(`${c.latentDim}-D noise`);
+    if (state.noise === 'uniform') differs.push('uniform noise (the CLI draws N(0, I); not exported)');
     $('l2-defaults').textContent =
-      `gankit train's defaults for ${c.loss.type}: k = ${d.criticSteps}, ${opt}${extra}. ` +
-      (differs.length ? `Changed here: ${differs.join(', ')} (export config keeps your values).` : 'This lab runs exactly those.');
+      `gankit train's defaults for ${c.loss.type}: k = ${d.criticSteps}, ${opt}${extra}, batch ${d.batchSize}. ` +
+      (differs.length ? `Changed here: ${differs.join(', ')}.` : 'This lab runs exactly those.');
   }
 
   private lossConfig(): LossConfig {
@@ -184,29 +347,43 @@ export class Lab2D {
     return { type } as LossConfig;
   }
 
+  /** One player's optimizer: the kind chosen, at its rate, with the CLI's other settings for the loss. */
+  private optimizer(kind: OptimizerChoice, learningRate: number, base: OptimizerConfig): OptimizerConfig {
+    if (kind === 'sgd') return { type: 'sgd', learningRate };
+    if (kind === 'rmsprop') return base.type === 'rmsprop' ? { ...base, learningRate } : { type: 'rmsprop', learningRate, decay: 0.9, epsilon: 1e-8 };
+    return base.type === 'adam' ? { ...base, learningRate } : { type: 'adam', learningRate, beta1: 0.5, beta2: 0.999, epsilon: 1e-8 };
+  }
+
   /** The settings as a validated RunConfig: the library's defaults (optimizer per loss) with the page's choices. */
   private readConfig(): RunConfig {
     const loss = this.lossConfig();
-    const base = resolveConfig({ loss, model: 'mlp', data: 'ring8' }, 'points');
-    const withRate = (lr: number) => ({ ...base.optimizerG, learningRate: lr });
+    const base = resolveConfig({ loss, model: 'mlp', data: 'ring8' }, 'points').optimizerG;
+    const kind = $<HTMLSelectElement>('l2-opt-type').value as OptimizerChoice;
     const data = $<HTMLSelectElement>('l2-data').value;
     return resolveConfig(
       {
         variant: 'gan',
         data,
         model: 'mlp',
-        latentDim: 2,
+        latentDim: $<HTMLSelectElement>('l2-noise').value.startsWith('1') ? 1 : 2,
         hidden: parseWidths($<HTMLInputElement>('l2-hg').value, 'G hidden'),
         loss,
-        criticSteps: Math.round(numberInput('l2-k', 'critic steps', 1, 50)),
+        criticSteps: Math.round(numberInput('l2-k', 'D steps', 1, 50)),
         batchSize: Math.round(numberInput('l2-batch', 'batch', 2, 4096)),
         steps: 100000,
-        optimizerG: withRate(numberInput('l2-lrg', 'G learning rate', 1e-7, 10)),
-        optimizerD: withRate(numberInput('l2-lrd', 'D learning rate', 1e-7, 10)),
+        optimizerG: this.optimizer(kind, numberInput('l2-lrg', 'G learning rate', 1e-7, 10), base),
+        optimizerD: this.optimizer(kind, numberInput('l2-lrd', 'D learning rate', 1e-7, 10), base),
         seed: Math.round(numberInput('l2-seed', 'seed', 0, 2 ** 31)),
       },
       'points',
     );
+  }
+
+  private gameOptions(): { generatorSteps: number; noise: NoiseKind } {
+    return {
+      generatorSteps: Math.round(numberInput('l2-gsteps', 'G steps', 1, 50)),
+      noise: $<HTMLSelectElement>('l2-noise').value.endsWith('uniform') ? 'uniform' : 'gaussian',
+    };
   }
 
   private showLossUi(): void {
@@ -245,52 +422,59 @@ export class Lab2D {
   reset(): void {
     this.playing = false;
     this.updatePlayButton();
+    this.cursor = 0;
+    this.subLogs = [];
+    this.slowView = null;
     try {
       this.buildData();
       this.config = this.readConfig();
+      const options = this.gameOptions();
       this.disposeNetworks();
       const spec = {
         model: 'mlp' as const,
         dataShape: [2],
-        latentDim: 2,
+        latentDim: this.config.latentDim,
         hidden: this.config.hidden,
         discriminatorHidden: parseWidths($<HTMLInputElement>('l2-hd').value, 'D hidden'),
       };
       this.nets = buildNetworks(spec);
       initializeWeights(this.nets.generator, this.config.seed, STREAM.init);
       initializeWeights(this.nets.discriminator, this.config.seed, STREAM.init + 1);
-      this.makeFixedTensors();
-      this.buildVariant();
+      this.makeFixedTensors(options.noise);
+      this.buildGame(options);
       this.step = 0;
       this.history = emptyHistory();
       this.rateWindow = [];
       setStatus('l2-status', this.data.name === 'drawn' && this.drawn.length < 5 ? 'draw some data on the left canvas first' : 'ready');
       this.dirtyNetworks = false;
+      this.syncLink();
+      this.showSlow();
       this.refresh(true);
     } catch (e) {
       setStatus('l2-status', (e as Error).message, true);
     }
   }
 
-  private makeFixedTensors(): void {
+  private makeFixedTensors(noise: NoiseKind): void {
     const [lo, hi] = [this.view.lo, this.view.hi];
-    const rng = Rng.derive(777, 0, STREAM.fixedNoise);
-    const z = tf.tensor2d(rng.normals(N_FAKE * 2), [N_FAKE, 2]);
-    // Grid lines at equal-probability quantiles of z ~ N(0, I): every cell holds the same
-    // prior mass, so where G stretches a cell its density is thin, where it squeezes, dense.
+    const dim = this.config.latentDim;
+    const z = tf.tensor2d(drawNoise(Rng.derive(777, 0, STREAM.fixedNoise), N_FAKE, dim, noise), [N_FAKE, dim]);
+    // Grid lines at equal-probability quantiles of z: every cell holds the same prior mass,
+    // so where G stretches a cell its density is thin, where it squeezes, dense. 1-D noise
+    // has one line: G's curve through the plane.
     const m: number[] = [];
-    for (let i = 0; i < MANIFOLD_LINES; i++) {
-      const a = normalQuantile((i + 0.5) / MANIFOLD_LINES);
-      for (let j = 0; j < MANIFOLD_POINTS; j++) {
-        const b = normalQuantile((j + 0.5) / MANIFOLD_POINTS);
-        m.push(a, b);
+    if (dim === 1) {
+      for (let j = 0; j < MANIFOLD_POINTS * 4; j++) m.push(noiseQuantile((j + 0.5) / (MANIFOLD_POINTS * 4), noise));
+      this.manifoldLines = 1;
+    } else {
+      for (let i = 0; i < MANIFOLD_LINES; i++) {
+        const a = noiseQuantile((i + 0.5) / MANIFOLD_LINES, noise);
+        for (let j = 0; j < MANIFOLD_POINTS; j++) m.push(a, noiseQuantile((j + 0.5) / MANIFOLD_POINTS, noise));
+        for (let j = 0; j < MANIFOLD_POINTS; j++) m.push(noiseQuantile((j + 0.5) / MANIFOLD_POINTS, noise), a);
       }
-      for (let j = 0; j < MANIFOLD_POINTS; j++) {
-        const b = normalQuantile((j + 0.5) / MANIFOLD_POINTS);
-        m.push(b, a);
-      }
+      this.manifoldLines = MANIFOLD_LINES * 2;
     }
-    const manifoldZ = tf.tensor2d(m, [m.length / 2, 2]);
+    const manifoldZ = tf.tensor2d(m, [m.length / dim, dim]);
     const g: number[] = [];
     for (let y = 0; y < HEAT_BINS; y++)
       for (let x = 0; x < HEAT_BINS; x++) g.push(lo + ((x + 0.5) / HEAT_BINS) * (hi - lo), lo + ((y + 0.5) / HEAT_BINS) * (hi - lo));
@@ -298,30 +482,33 @@ export class Lab2D {
     this.fixed = { z, manifoldZ, heatGrid };
   }
 
-  /** (Re)builds the training variant around the current networks: used for live loss switches. */
-  private buildVariant(): void {
+  /** (Re)builds the game around the current networks (fresh optimizers): used for live loss switches. */
+  private buildGame(options = this.gameOptions()): void {
     if (!this.nets) return;
-    const old = this.variant;
-    if (old) for (const o of Object.values(old.optimizers())) o.dispose();
+    this.game?.disposeOptimizers();
+    this.game = null;
     const c = this.config;
     this.loss = lossByName(c.loss.type, { realLabel: c.realLabel });
-    // The library's own plain GAN, its loss mapped to clipping or penalty by the objective table.
-    this.variant = plainGan('gan', this.nets, c, StabiliserOptionsSchema.parse({}));
+    this.game = new LabGame(this.nets, c, options);
     this.showLossUi();
   }
 
-  /** Loss, k, rates, λ, c, batch: applied to the running networks (fresh optimizers). */
+  /** Loss, k, G steps, optimizer, rates, λ, c, batch: applied to the running networks (fresh optimizers). */
   private applyTrainingSettings(): void {
     try {
+      // A half-walked iteration ends with the settings it started with.
+      this.finishIteration();
       this.config = this.readConfig();
       if (this.dirtyNetworks || !this.nets) {
         this.reset();
         return;
       }
-      const previous = this.variant ? this.loss.name : null;
-      this.buildVariant();
+      const previous = this.game ? this.loss.name : null;
+      this.buildGame();
       if (previous !== this.config.loss.type && this.step > 0) this.history.markers.push({ step: this.step, label: `→ ${this.config.loss.type}` });
       setStatus('l2-status', `now training with ${this.config.loss.type} (k = ${this.config.criticSteps}) from iteration ${this.step}`);
+      this.syncLink();
+      this.showSlow();
       this.refresh(true);
     } catch (e) {
       setStatus('l2-status', (e as Error).message, true);
@@ -329,12 +516,12 @@ export class Lab2D {
   }
 
   private disposeNetworks(): void {
-    if (this.variant) this.variant.dispose();
+    if (this.game) this.game.dispose();
     else if (this.nets) {
       this.nets.generator.dispose();
       this.nets.discriminator.dispose();
     }
-    this.variant = null;
+    this.game = null;
     this.nets = null;
     if (this.fixed) tf.dispose([this.fixed.z, this.fixed.manifoldZ, this.fixed.heatGrid]);
     this.fixed = null;
@@ -347,19 +534,23 @@ export class Lab2D {
     return { step, data: this.data, batchSize: this.config.batchSize, rng: (stream, subStep = 0) => iterationRng(seed, step, stream, subStep) };
   }
 
-  private trainOnce(): IterationLogs {
-    const logs = this.variant!.trainIteration(this.context());
+  /** Counts a finished iteration: its logs go on the curves. */
+  private finished(logs: IterationLogs): void {
     this.step++;
     if (!Number.isFinite(logs.d_loss) || !Number.isFinite(logs.g_loss)) {
       this.playing = false;
       this.updatePlayButton();
+      this.stopSlowPlay();
       setStatus('l2-status', 'training diverged (NaN loss): lower the learning rates and press Reset', true);
     }
     const h = this.history;
     h.steps.push(this.step);
     h.dLoss.push(logs.d_loss);
     h.gLoss.push(logs.g_loss);
-    return logs;
+  }
+
+  private trainOnce(): void {
+    this.finished(this.game!.iteration(this.context()));
   }
 
   private canTrain(): boolean {
@@ -367,11 +558,12 @@ export class Lab2D {
       setStatus('l2-status', 'draw some data on the left canvas first (drag the mouse)', true);
       return false;
     }
-    return this.variant !== null;
+    return this.game !== null;
   }
 
   togglePlay(): void {
     if (!this.playing && !this.canTrain()) return;
+    if (this.slow) this.setSlow(false);
     this.playing = !this.playing;
     if (this.playing) setStatus('l2-status', `training with ${this.config.loss.type}`);
     else this.refresh(true);
@@ -384,6 +576,7 @@ export class Lab2D {
 
   private singleStep(): void {
     if (!this.canTrain()) return;
+    if (this.slow) this.setSlow(false);
     this.playing = false;
     this.updatePlayButton();
     try {
@@ -396,7 +589,7 @@ export class Lab2D {
 
   private tick(): void {
     try {
-      if (this.playing && this.variant) {
+      if (this.playing && this.game) {
         const t0 = performance.now();
         do this.trainOnce();
         while (this.playing && performance.now() - t0 < 35);
@@ -408,6 +601,203 @@ export class Lab2D {
       setStatus('l2-status', `training stopped: ${(e as Error).message}`, true);
     }
     requestAnimationFrame(() => this.tick());
+  }
+
+  // ── slow motion ─────────────────────────────────────────────────────────
+  /** Turns slow motion on (pausing training) or off (finishing a half-walked iteration). */
+  setSlow(on: boolean): void {
+    if (on === this.slow) return;
+    if (on) {
+      this.playing = false;
+      this.updatePlayButton();
+    } else {
+      this.stopSlowPlay();
+      this.finishIteration();
+      this.slowView = null;
+    }
+    this.slow = on;
+    const button = $('l2-slow');
+    button.classList.toggle('active', on);
+    button.setAttribute('aria-pressed', String(on));
+    $('l2-slow-bar').hidden = !on;
+    this.showSlow();
+    this.refresh(true);
+  }
+
+  /** Runs what is left of a half-walked iteration, so the counter only counts whole ones. */
+  private finishIteration(): void {
+    if (!this.game || this.cursor === 0) return;
+    const subs = this.game.subSteps();
+    const ctx = this.context();
+    for (; this.cursor < subs.length; this.cursor++) this.subLogs.push({ sub: subs[this.cursor], logs: this.game.subStep(ctx, subs[this.cursor]) });
+    this.finished(LabGame.combine(this.subLogs));
+    this.cursor = 0;
+    this.subLogs = [];
+  }
+
+  private toggleSlowPlay(): void {
+    if (this.slowTimer !== null) {
+      this.stopSlowPlay();
+      return;
+    }
+    if (!this.canTrain()) return;
+    $('l2-slow-play').textContent = '❚❚ Pause';
+    const go = () => {
+      this.nextSubStep();
+      if (this.slowTimer !== null) this.slowTimer = window.setTimeout(go, SLOW_PLAY_MS);
+    };
+    this.slowTimer = window.setTimeout(go, 0);
+  }
+
+  private stopSlowPlay(): void {
+    if (this.slowTimer !== null) clearTimeout(this.slowTimer);
+    this.slowTimer = null;
+    $('l2-slow-play').textContent = '▶ Play';
+  }
+
+  /**
+   * D's boundary between what it calls real and fake, as a raw score: null for a
+   * probability (the boundary is D = ½); for a critic, halfway between its mean scores on
+   * the batch's reals and fakes (D's step) or its mean score on the fakes (G's step).
+   */
+  private boundaryRaw(real: tf.Tensor | null, fake: tf.Tensor): number | null {
+    if (this.loss.probability) return null;
+    const v = this.game!.variant;
+    const m = tf.tidy(() => {
+      const f = tf.mean(v.discriminate(fake));
+      return real ? tf.div(tf.add(tf.mean(v.discriminate(real)), f), 2) : f;
+    });
+    const raw = m.dataSync()[0];
+    m.dispose();
+    return raw;
+  }
+
+  /** A boundary on this.heat's current scale (a critic's heat is rescaled to its range in view). */
+  private shownLevel(raw: number | null): number {
+    if (raw === null) return 0.5;
+    const [lo, hi] = this.heatRange;
+    return (raw - lo) / (hi - lo || 1);
+  }
+
+  /** The adversarial loss of the sub-step's player on its batch, at the current weights. */
+  private batchLoss(sub: SubStep, real: tf.Tensor | null, z: tf.Tensor2D): number {
+    const v = this.game!.variant;
+    const t = tf.tidy(() => {
+      const fake = v.generate(z);
+      return sub.player === 'D' ? this.loss.discriminator(v.discriminate(real!), v.discriminate(fake)) : this.loss.generator(v.discriminate(fake));
+    });
+    const value = t.dataSync()[0];
+    t.dispose();
+    return value;
+  }
+
+  /** Takes the next sub-step of the iteration and shows what it computed. */
+  nextSubStep(): void {
+    if (!this.slow || !this.canTrain() || !this.game) return;
+    const made: tf.Tensor[] = [];
+    try {
+      const game = this.game;
+      const subs = game.subSteps();
+      const sub = subs[this.cursor];
+      const ctx = this.context();
+      const { real, z } = game.batch(ctx, sub);
+      made.push(z, ...(real ? [real] : []));
+      const v = game.variant;
+      const fakeT = tf.tidy(() => v.generate(z));
+      made.push(fakeT);
+      const fakeBefore = fakeT.dataSync() as Float32Array;
+      // Before the step: D's field (as last drawn, from these weights) and its boundary on that field's scale.
+      const heatBefore = this.heat.slice();
+      const levelBefore = this.shownLevel(this.boundaryRaw(real, fakeT));
+      const lossBefore = this.batchLoss(sub, real, z);
+      let arrows: Float32Array | null = null;
+      if (sub.player === 'G') {
+        // −∇ₓ of G's loss at each fake (× batch, since the loss is a mean): where the step pushes it.
+        const g = tf.tidy(() => tf.mul(tf.grad((x: tf.Tensor) => this.loss.generator(v.discriminate(x)))(fakeT), -fakeT.shape[0]));
+        arrows = g.dataSync() as Float32Array;
+        g.dispose();
+      }
+      this.subLogs.push({ sub, logs: game.subStep(ctx, sub) });
+      const lossAfter = this.batchLoss(sub, real, z);
+      let fakeAfter: Float32Array | null = null;
+      let after: tf.Tensor = fakeT;
+      if (sub.player === 'G') {
+        after = tf.tidy(() => v.generate(z));
+        made.push(after);
+        fakeAfter = after.dataSync() as Float32Array;
+      }
+      const levelAfterRaw = this.boundaryRaw(real, after);
+      const iteration = this.step;
+      this.cursor++;
+      if (this.cursor === subs.length) {
+        this.finished(LabGame.combine(this.subLogs));
+        this.cursor = 0;
+        this.subLogs = [];
+      }
+      this.slowView = {
+        sub,
+        iteration,
+        heatBefore,
+        levelBefore,
+        levelAfterRaw,
+        real: real ? (real.dataSync() as Float32Array) : null,
+        fakeBefore,
+        fakeAfter,
+        arrows,
+        lossBefore,
+        lossAfter,
+      };
+      this.showSlow();
+      this.refresh(true);
+    } catch (e) {
+      this.stopSlowPlay();
+      setStatus('l2-status', (e as Error).message, true);
+    } finally {
+      tf.dispose(made);
+    }
+  }
+
+  /** The sub-step pills, the model graph and the line saying what the last sub-step computed. */
+  private showSlow(): void {
+    if (!this.game) return;
+    const subs = this.game.subSteps();
+    const pills = $('l2-pills');
+    pills.replaceChildren(
+      ...subs.map((s, i) => {
+        const span = document.createElement('span');
+        span.className = `pill ${s.player === 'D' ? 'd' : 'g'}${i < this.cursor ? ' done' : ''}${i === this.cursor ? ' next' : ''}`;
+        span.textContent = `${s.player}${s.index + 1}`;
+        span.title = `${s.player === 'D' ? 'discriminator' : 'generator'} step ${s.index + 1} of ${s.of}`;
+        return span;
+      }),
+    );
+    const view = this.slowView;
+    const player = view?.sub.player ?? null;
+    for (const node of $('l2-graph').querySelectorAll<HTMLElement>('[data-node]')) {
+      const n = node.dataset.node!;
+      const lit = player === 'D' ? ['x', 'z', 'G', 'fake', 'D', 'loss'].includes(n) : player === 'G' ? ['z', 'G', 'fake', 'D', 'loss'].includes(n) : false;
+      node.classList.toggle('lit', lit);
+      node.classList.toggle('updated', (player === 'D' && n === 'D') || (player === 'G' && n === 'G'));
+    }
+    const next = subs[this.cursor];
+    const nextText = `Next: ${next.player === 'D' ? 'D' : 'G'} step ${next.index + 1} of ${next.of} of iteration ${this.step}.`;
+    const label = $('l2-substep');
+    if (!view) {
+      label.textContent = `One iteration is ${subs.length} updates: D's ${this.config.criticSteps}, then G's ${this.gameOptions().generatorSteps}. ${nextText}`;
+      return;
+    }
+    const b = this.config.batchSize;
+    const f = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(4));
+    const done = this.cursor === 0 ? ` Iteration ${view.iteration} is complete.` : '';
+    label.textContent =
+      view.sub.player === 'D'
+        ? `Iteration ${view.iteration} · D step ${view.sub.index + 1} of ${view.sub.of}: D is updated on ${b} real (green rings) and ${b} fake (purple rings) samples to tell them apart; G is fixed. D's loss on this batch: ${f(view.lossBefore)} → ${f(view.lossAfter)}. Dashed line: D's boundary before the step; solid: after${this.loss.probability ? ' (D = ½)' : ' (the critic score halfway between its mean on the reals and on the fakes)'}.${done} ${nextText}`
+        : `Iteration ${view.iteration} · G step ${view.sub.index + 1} of ${view.sub.of}: G moves its ${b} fakes along −∇ₓL_G (arrows on ${Math.min(SLOW_ARROWS, b)} of them), through D, which is fixed. G's loss on this batch: ${f(view.lossBefore)} → ${f(view.lossAfter)}. Rings: the fakes before; dots: after.${done} ${nextText}`;
+  }
+
+  /** What the tests read: the slow-motion cursor (the next sub-step's index in the iteration). */
+  get subStepCursor(): number {
+    return this.cursor;
   }
 
   // ── measuring and drawing ───────────────────────────────────────────────
@@ -422,13 +812,13 @@ export class Lab2D {
     const first = this.rateWindow[0];
     const rate = now > first.t ? ((this.step - first.step) * 1000) / (now - first.t) : 0;
     $('l2-rate').textContent = this.playing ? rate.toFixed(rate < 10 ? 1 : 0) : '0';
-    if (!this.variant || !this.fixed) return;
+    if (!this.game || !this.fixed) return;
     this.measure();
     this.draw();
   }
 
   private measure(): void {
-    const v = this.variant!;
+    const v = this.game!.variant;
     const f = this.fixed!;
     const loss = this.loss;
     const [fake, heat, manifold] = tf.tidy(() => {
@@ -455,6 +845,7 @@ export class Lab2D {
         lo = Math.min(lo, s);
         hi = Math.max(hi, s);
       }
+      this.heatRange = [lo, hi];
       const span = hi - lo || 1;
       for (let i = 0; i < this.heat.length; i++) this.heat[i] = (this.heat[i] - lo) / span;
     }
@@ -499,9 +890,12 @@ export class Lab2D {
     this.drawAxes(ctx);
     if (checked('show-manifold') && this.manifold.length) this.drawManifold(ctx);
     if (checked('show-real')) drawPoints(ctx, view, this.data.name === 'drawn' ? this.drawnAsPoints() : this.realPoints, COLORS.real, 2, 0.7);
-    if (checked('show-modes')) this.drawModes(ctx);
+    // D's batch is ringed in slow motion: the mode rings would be read as part of it.
+    if (checked('show-modes') && !(this.slow && this.slowView?.sub.player === 'D')) this.drawModes(ctx);
     if (checked('show-fake') && this.fakePoints.length) drawPoints(ctx, view, this.fakePoints.subarray(0, 1024), COLORS.fake, 2, 0.75);
-    if (checked('show-arrows') && this.arrows.length) this.drawArrows(ctx);
+    const slow = this.slow ? this.slowView : null;
+    if (checked('show-arrows') && this.arrows.length && !slow) this.drawArrows(ctx, this.fakePoints, this.arrows, N_ARROWS, 0.07);
+    if (slow) this.drawSlow(ctx, slow);
 
     const opt = $<HTMLCanvasElement>('l2-opt');
     const octx = opt.getContext('2d')!;
@@ -536,8 +930,8 @@ export class Lab2D {
     ctx.save();
     ctx.strokeStyle = COLORS.manifold;
     ctx.lineWidth = 1;
-    const perLine = MANIFOLD_POINTS;
-    for (let line = 0; line < MANIFOLD_LINES * 2; line++) {
+    const perLine = this.manifold.length / 2 / this.manifoldLines;
+    for (let line = 0; line < this.manifoldLines; line++) {
       ctx.beginPath();
       for (let j = 0; j < perLine; j++) {
         const i = (line * perLine + j) * 2;
@@ -555,7 +949,10 @@ export class Lab2D {
     const v = this.view;
     const r = Math.max(6, (3 * this.coverageStd * v.size) / (v.hi - v.lo)) + 3;
     ctx.save();
-    ctx.lineWidth = 2;
+    // Many modes (a drawing's spaced-out points): fainter rings, or they hide the picture.
+    const many = this.coverageModes.length > 25;
+    ctx.lineWidth = many ? 1 : 2;
+    ctx.globalAlpha = many ? 0.45 : 1;
     this.coverageModes.forEach((m, k) => {
       const hit = (this.captured[k] ?? 0) > 0;
       ctx.strokeStyle = hit ? COLORS.real : '#d32f2f';
@@ -567,28 +964,65 @@ export class Lab2D {
     ctx.restore();
   }
 
-  private drawArrows(ctx: CanvasRenderingContext2D): void {
+  /** Arrows of −∇ₓL_G at points, lengths relative to their 90th percentile (the gradient chart shows the scale). */
+  private drawArrows(ctx: CanvasRenderingContext2D, points: Float32Array, grads: Float32Array, n: number, maxShare: number): void {
     const v = this.view;
     const norms: number[] = [];
-    for (let i = 0; i < N_ARROWS; i++) norms.push(Math.hypot(this.arrows[2 * i], this.arrows[2 * i + 1]));
+    for (let i = 0; i < n; i++) norms.push(Math.hypot(grads[2 * i], grads[2 * i + 1]));
     const sorted = [...norms].sort((a, b) => a - b);
-    // Lengths relative to this frame's 90th percentile (the gradient chart shows the scale).
     const ref = sorted[Math.floor(0.9 * (sorted.length - 1))] || 1;
-    const maxLen = v.size * 0.07;
+    const maxLen = v.size * maxShare;
     ctx.save();
     ctx.strokeStyle = COLORS.arrow;
     ctx.fillStyle = COLORS.arrow;
     ctx.lineWidth = 1.4;
-    for (let i = 0; i < N_ARROWS; i++) {
-      const x0 = v.px(this.fakePoints[2 * i]);
-      const y0 = v.py(this.fakePoints[2 * i + 1]);
+    for (let i = 0; i < n; i++) {
+      const x0 = v.px(points[2 * i]);
+      const y0 = v.py(points[2 * i + 1]);
       const len = Math.min(1, norms[i] / ref) * maxLen;
       if (!(norms[i] > 0) || !Number.isFinite(x0) || !Number.isFinite(y0)) continue;
-      const ux = this.arrows[2 * i] / norms[i];
-      const uy = this.arrows[2 * i + 1] / norms[i];
+      const ux = grads[2 * i] / norms[i];
+      const uy = grads[2 * i + 1] / norms[i];
       drawArrow(ctx, x0, y0, x0 + ux * len, y0 - uy * len);
     }
     ctx.restore();
+  }
+
+  /** D's boundary (where a field crosses `level`), dashed or solid. */
+  private drawContour(ctx: CanvasRenderingContext2D, field: Float32Array, level: number, dashed: boolean): void {
+    const size = this.view.size;
+    ctx.save();
+    ctx.strokeStyle = COLORS.ink;
+    ctx.lineWidth = dashed ? 1.6 : 2.2;
+    ctx.globalAlpha = dashed ? 0.7 : 0.9;
+    ctx.setLineDash(dashed ? [5, 4] : []);
+    ctx.beginPath();
+    for (const [x0, y0, x1, y1] of contourSegments(field, HEAT_BINS, level)) {
+      ctx.moveTo(x0 * size, size - y0 * size);
+      ctx.lineTo(x1 * size, size - y1 * size);
+    }
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  /**
+   * What the last slow-motion sub-step computed: for D's step, D's boundary before (dashed)
+   * and after (solid) and the batch it saw; for G's step (D fixed, so no boundary moves), the
+   * arrows on G's fakes and where the step took them.
+   */
+  private drawSlow(ctx: CanvasRenderingContext2D, s: SlowView): void {
+    const view = this.view;
+    if (s.sub.player === 'D') {
+      if (s.heatBefore.length) this.drawContour(ctx, s.heatBefore, s.levelBefore, true);
+      if (this.heat.length) this.drawContour(ctx, this.heat, this.shownLevel(s.levelAfterRaw), false);
+      if (s.real) drawRings(ctx, view, s.real, COLORS.real, 4);
+      drawRings(ctx, view, s.fakeBefore, COLORS.fake, 4);
+      return;
+    }
+    drawRings(ctx, view, s.fakeBefore, COLORS.fake, 3);
+    if (s.fakeAfter) drawPoints(ctx, view, s.fakeAfter, COLORS.fake, 2.6, 0.95);
+    // Arrows on a share of the batch: all of them would hide the plane.
+    if (s.arrows) this.drawArrows(ctx, s.fakeBefore, s.arrows, Math.min(SLOW_ARROWS, s.fakeBefore.length / 2), 0.09);
   }
 
   private drawCharts(): void {
@@ -682,7 +1116,14 @@ export class Lab2D {
         download('drawn.npy', new Blob([encodePointsNpy(this.data.sample(4096, Rng.derive(c.seed, 0, STREAM.data)).x)], { type: 'application/octet-stream' }));
       }
       download('config.json', new Blob([JSON.stringify(c, null, 2) + '\n'], { type: 'application/json' }));
-      setStatus('l2-status', this.data.name === 'drawn' ? 'exported config.json and drawn.npy: gankit train --config config.json (next to drawn.npy)' : 'exported config.json: gankit train --config config.json');
+      // What a RunConfig cannot say: the CLI takes one G step and draws z ~ N(0, I).
+      const options = this.gameOptions();
+      const lost = [options.generatorSteps > 1 ? `${options.generatorSteps} G steps (the CLI takes 1)` : '', options.noise === 'uniform' ? 'uniform noise (the CLI draws N(0, I))' : ''].filter(Boolean);
+      setStatus(
+        'l2-status',
+        (this.data.name === 'drawn' ? 'exported config.json and drawn.npy: gankit train --config config.json (next to drawn.npy)' : 'exported config.json: gankit train --config config.json') +
+          (lost.length ? `; not in the config: ${lost.join(', ')}` : ''),
+      );
     } catch (e) {
       setStatus('l2-status', (e as Error).message, true);
     }

@@ -13,9 +13,46 @@ interface RunSummary {
   samples: { step: number; url: string }[];
   checkpoints: { step: number; generator: string | null; discriminator: string | null }[];
   report: string | null;
+  evaluation: Record<string, unknown> | { error: string } | null;
 }
 
 const PALETTE = ['#1565c0', COLORS.fake, '#ef6c00', '#00838f', COLORS.real, '#6d4c41'];
+
+/** A number as a table shows it: integers whole, others to 4 significant digits. */
+function formatValue(v: string, raw: unknown): string {
+  if (typeof raw !== 'number') return v;
+  if (Number.isInteger(raw)) return String(raw);
+  return Math.abs(raw) >= 1e-3 && Math.abs(raw) < 1e5 ? String(Number(raw.toPrecision(4))) : raw.toExponential(3);
+}
+
+/** Leaf values of a nested object by dotted key, as read from it (for formatting numbers). */
+function leaves(obj: unknown, prefix = ''): [string, unknown][] {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [[prefix, obj]];
+  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/**
+ * A key/value table. A key breaks only between its dotted parts (each part is one
+ * unbreakable box), so `optimizerG.learningRate` may wrap after the dot, never mid-word.
+ */
+function fillTable(table: HTMLTableElement, rows: [string, string][]): void {
+  table.replaceChildren(
+    ...rows.map(([k, v]) => {
+      const tr = document.createElement('tr');
+      const a = document.createElement('td');
+      const b = document.createElement('td');
+      k.split('.').forEach((part, i, all) => {
+        const span = document.createElement('span');
+        span.className = 'part';
+        span.textContent = part + (i < all.length - 1 ? '.' : '');
+        a.append(span);
+      });
+      b.textContent = v;
+      tr.append(a, b);
+      return tr;
+    }),
+  );
+}
 
 function flatten(obj: unknown, prefix = ''): [string, string][] {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [[prefix, Array.isArray(obj) ? `[${obj.join(', ')}]` : String(obj)]];
@@ -66,7 +103,12 @@ export class RunViewer {
       if (!res.ok) return;
       const next = (await res.json()) as RunSummary;
       const r = this.run;
-      if (next.metrics.length === r.metrics.length && next.samples.length === r.samples.length && next.checkpoints.length === r.checkpoints.length) return;
+      const same =
+        next.metrics.length === r.metrics.length &&
+        next.samples.length === r.samples.length &&
+        next.checkpoints.length === r.checkpoints.length &&
+        JSON.stringify(next.evaluation) === JSON.stringify(r.evaluation);
+      if (same) return;
       this.run = next;
       this.show();
     } catch {
@@ -77,22 +119,8 @@ export class RunViewer {
   private show(): void {
     const run = this.run!;
     $('rv-name').textContent = run.name;
-    const table = $<HTMLTableElement>('rv-config');
-    table.replaceChildren(
-      ...flatten(run.config).map(([k, v]) => {
-        const tr = document.createElement('tr');
-        const a = document.createElement('td');
-        const b = document.createElement('td');
-        // A break opportunity after each dot: long keys wrap at their parts, never mid-word.
-        k.split('.').forEach((part, i, all) => {
-          a.append(part + (i < all.length - 1 ? '.' : ''));
-          if (i < all.length - 1) a.append(document.createElement('wbr'));
-        });
-        b.textContent = v;
-        tr.append(a, b);
-        return tr;
-      }),
-    );
+    fillTable($<HTMLTableElement>('rv-config'), flatten(run.config));
+    this.showEvaluation();
     if (run.report) {
       const link = $<HTMLAnchorElement>('rv-report');
       link.href = run.report;
@@ -122,6 +150,27 @@ export class RunViewer {
     setStatus('rv-status', `${run.metrics.length} metric rows · ${run.samples.length} sample grids · ${run.checkpoints.length} checkpoints`);
   }
 
+  /** eval.json: the run's final scores (modes, KL, FD, ...), one row each. */
+  private showEvaluation(): void {
+    const ev = this.run!.evaluation;
+    const table = $<HTMLTableElement>('rv-eval');
+    const note = $('rv-eval-note');
+    if (ev === null) {
+      table.replaceChildren();
+      note.textContent = 'No eval.json yet: gankit train writes it when a run finishes; gankit eval --run DIR scores a run at any checkpoint.';
+      return;
+    }
+    if ('error' in ev && typeof ev.error === 'string' && Object.keys(ev).length === 1) {
+      table.replaceChildren();
+      note.textContent = ev.error;
+      return;
+    }
+    const rows = leaves(ev).map(([k, raw]) => [k, formatValue(Array.isArray(raw) ? `[${raw.join(', ')}]` : String(raw), raw)] as [string, string]);
+    fillTable(table, rows);
+    const step = (ev as Record<string, unknown>).step;
+    note.textContent = typeof step === 'number' ? `scored at step ${step}` : '';
+  }
+
   private drawCurves(): void {
     const rows = this.run!.metrics;
     const holder = $('rv-charts');
@@ -134,12 +183,13 @@ export class RunViewer {
     const lossKeys = keys.filter((k) => /loss$/.test(k));
     const groups: string[][] = [];
     if (lossKeys.length) groups.push(lossKeys);
-    for (const k of keys) if (!lossKeys.includes(k) && !/^(time|elapsed|wall|seconds)/.test(k)) groups.push([k]);
-    for (const group of groups.slice(0, 8)) {
+    // Every metric gets a curve, the wall clock too (a stall or a slowdown shows there).
+    for (const k of keys) if (!lossKeys.includes(k)) groups.push([k]);
+    for (const group of groups) {
       const box = document.createElement('div');
       const name = document.createElement('div');
       name.className = 'name';
-      name.textContent = group.join(', ');
+      name.textContent = group.join(', ') + (group.length === 1 && /^seconds$/.test(group[0]) ? ' (wall clock since the start)' : '');
       const canvas = document.createElement('canvas');
       canvas.width = 460;
       canvas.height = 190;

@@ -40,6 +40,8 @@ export interface RunSummary {
   samples: { step: number; url: string }[];
   checkpoints: { step: number; generator: string | null; discriminator: string | null }[];
   report: string | null;
+  /** eval.json (what `gankit train` writes at the end, or `gankit eval`); null when the run has none. */
+  evaluation: Record<string, unknown> | { error: string } | null;
 }
 
 const TYPES: Record<string, string> = {
@@ -130,6 +132,19 @@ export function hostChecker(boundHost: string): (header: string | undefined) => 
   };
 }
 
+/** eval.json as an object; a file being rewritten or broken is said, not thrown. */
+function readEvaluation(runDir: string): RunSummary['evaluation'] {
+  const path = join(runDir, RUN_FILES.eval);
+  if (!existsSync(path)) return null;
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { error: `${RUN_FILES.eval} does not hold an object` };
+    return value as Record<string, unknown>;
+  } catch {
+    return { error: `${RUN_FILES.eval} is not valid JSON` };
+  }
+}
+
 function stepOf(name: string): number | null {
   const m = /^step-(\d+)(\.png)?$/.exec(name);
   return m ? Number(m[1]) : null;
@@ -166,6 +181,7 @@ export function summarizeRun(runDir: string): RunSummary {
     samples,
     checkpoints,
     report: existsSync(join(runDir, RUN_FILES.report)) ? `/run/${RUN_FILES.report}` : null,
+    evaluation: readEvaluation(runDir),
   };
 }
 

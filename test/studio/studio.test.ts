@@ -1,104 +1,33 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { initBackend } from '../../src/backend/index.js';
 import { startStudioServer, type StudioServer } from '../../src/studio/server.js';
 import { studioCommand } from '../../src/cli/studio.js';
 import { makeRunFolder } from './fixture.js';
 import { startRun, trainRun } from '../../src/train/run.js';
+import { APP, ROOT, SHOTS, canvasHash, closeStudio as closePage, ensureBuilt, iteration, launchChromium, openStudio, waitCanvasChange, waitIteration } from './harness.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const APP = join(ROOT, 'dist', 'studio');
-const SHOTS = join(ROOT, 'test-output', 'studio');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // tsx by absolute URL: the CLI runs in a temporary folder outside the package.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 let server: StudioServer;
-const pages = new Map<Page, string[]>();
-
-/** Closes a page, failing if it threw or reached past the local server meanwhile. */
-async function closePage(page: Page): Promise<void> {
-  const errors = pages.get(page) ?? [];
-  await page.close();
-  assert.deepEqual(errors, [], 'page errors or external requests');
-}
 let browser: Browser;
 let runDir: string;
 
-/** Newest modification time under a folder (to rebuild a stale studio bundle). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const s = statSync(p);
-    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
-  }
-  return t;
-}
-
-function ensureBuilt(): void {
-  const main = join(APP, 'main.js');
-  const stale = !existsSync(main) || !existsSync(join(APP, 'digits.bin')) || newest(join(ROOT, 'studio')) > statSync(main).mtimeMs;
-  if (!stale) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-studio.mjs'), '--quiet'], { stdio: 'inherit' });
-  assert.equal(r.status, 0, 'studio build failed');
-}
-
-async function openPage(width: number, height: number, hash = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  // Everything the page loads must come from the local server.
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith('http://127.0.0.1:') && !url.startsWith('data:') && !url.startsWith('blob:')) errors.push(`external request: ${url}`);
-  });
-  pages.set(page, errors);
-  await page.goto(`${server.url}${hash}`);
-  await page.waitForFunction(() => window.__studio?.ready === true || window.__studio?.error !== undefined, null, { timeout: 30_000 });
-  const err = await page.evaluate(() => window.__studio?.error);
-  assert.equal(err, undefined, `studio failed to start: ${err}`);
-  assert.deepEqual(errors, [], 'the page threw');
-  return page;
-}
-
-/** A hash of a canvas's pixels. */
-async function canvasHash(page: Page, id: string): Promise<string> {
-  const url = await page.evaluate((i) => (document.getElementById(i) as HTMLCanvasElement).toDataURL(), id);
-  return createHash('sha256').update(url).digest('hex');
-}
-
-/** Waits until a canvas's pixels differ from `before`; returns the new hash. */
-async function waitCanvasChange(page: Page, id: string, before: string, timeout = 90_000): Promise<string> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const now = await canvasHash(page, id);
-    if (now !== before) return now;
-    if (Date.now() > end) assert.fail(`#${id} did not change within ${timeout} ms`);
-    await page.waitForTimeout(100);
-  }
+function openPage(width: number, height: number, hash = ''): Promise<Page> {
+  return openStudio(browser, `${server.url}${hash}`, { width, height });
 }
 
 async function waitStatus(page: Page, re: RegExp, timeout = 60_000): Promise<void> {
   await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('im-status')?.textContent ?? ''), re.source, { timeout });
-}
-
-async function iteration(page: Page, id: string): Promise<number> {
-  return Number(await page.locator(`#${id}`).textContent());
-}
-
-async function waitIteration(page: Page, id: string, atLeast: number, timeout = 60_000): Promise<number> {
-  await page.waitForFunction(([i, n]) => Number(document.getElementById(i as string)?.textContent) >= (n as number), [id, atLeast] as const, { timeout });
-  return iteration(page, id);
 }
 
 before(async () => {
@@ -108,10 +37,7 @@ before(async () => {
   runDir = join(mkdtempSync(join(tmpdir(), 'gankit-studio-')), 'ring8-demo');
   await makeRunFolder(runDir);
   server = await startStudioServer({ port: 0, host: '127.0.0.1', runDir, appDir: APP });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -155,15 +81,17 @@ test('2D lab: training advances, the canvases change, the loss switches mid-run'
 
   // Switch to WGAN-GP mid-run: same networks keep training, k becomes 5.
   await page.selectOption('#l2-loss', 'wgan-gp');
-  // The CLI's defaults for WGAN-GP: k = 5, λ = 10, Adam 1e-4.
+  // The CLI's defaults for WGAN-GP on points: k = 5, λ = 0.1, Adam 5e-4 β = (0.5, 0.9), batch 256.
   assert.equal(await page.inputValue('#l2-k'), '5');
-  assert.equal(await page.inputValue('#l2-gp'), '10');
-  assert.equal(await page.inputValue('#l2-lrg'), '0.0001');
-  assert.match((await page.locator('#l2-defaults').textContent()) ?? '', /defaults for wgan-gp: k = 5, Adam 0\.0001 β=\(0\.5, 0\.9\), λ = 10\. This lab runs exactly those/);
+  assert.equal(await page.inputValue('#l2-gp'), '0.1');
+  assert.equal(await page.inputValue('#l2-lrg'), '0.0005');
+  assert.equal(await page.inputValue('#l2-batch'), '256');
+  assert.match((await page.locator('#l2-defaults').textContent()) ?? '', /defaults for wgan-gp: k = 5, Adam 0\.0005 β=\(0\.5, 0\.9\), λ = 0\.1, batch 256\. This lab runs exactly those/);
+  assert.match((await page.locator('#l2-explain').textContent()) ?? '', /λ = 0\.1 and batch 256 from the paper’s toy code/, 'the lab says why its λ is not the images’ 10');
   await page.waitForFunction(() => /wgan-gp/.test(document.getElementById('l2-status')?.textContent ?? ''));
   const atSwitch = await iteration(page, 'l2-iter');
   assert.ok(atSwitch >= it1, 'the switch does not reset the iteration count');
-  await waitIteration(page, 'l2-iter', atSwitch + 8);
+  await waitIteration(page, 'l2-iter', atSwitch + 3);
   assert.doesNotMatch((await page.locator('#l2-status').getAttribute('class')) ?? '', /error/);
   assert.match((await page.locator('#l2-explain').textContent()) ?? '', /WGAN-GP/);
   assert.match((await page.locator('#l2-heat-label').textContent()) ?? '', /critic score/);
