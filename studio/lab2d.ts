@@ -294,7 +294,7 @@ export class Lab2D {
     this.applyState(p.state);
     this.reset();
     for (const b of $('l2-presets').querySelectorAll<HTMLButtonElement>('button')) b.classList.toggle('active', b.dataset.preset === id);
-    $('l2-preset-blurb').innerHTML = `<b>${p.title}</b>: ${p.blurb}`;
+    $('l2-preset-blurb').innerHTML = `<b>${p.title}</b>: ${p.blurb.replace(/`([^`]+)`/g, '<code>$1</code>')}`;
     setStatus('l2-status', `preset “${p.title}” loaded: press Train`);
   }
 
