@@ -360,14 +360,10 @@ function renderMarkdown(
     parts.push(NOTES[t]);
   }
   parts.push(verdicts(results));
-  // Rows that this script does not train (they need a scorer of their own, such as the
-  // avatar classifier's tag accuracy) are kept by hand in one file and copied in as they are.
-  if (existsSync(HAND_MEASURED)) parts.push(readFileSync(HAND_MEASURED, 'utf8'));
   return parts.join('\n');
 }
 
 /** Hand-measured rows, appended to BENCHMARKS.md verbatim (each with its command and wall time). */
-const HAND_MEASURED = 'bench/hand-measured.md';
 
 const HEADER = `# gankit benchmarks
 

@@ -71,7 +71,7 @@ export interface TagAccuracy {
  * classifier; beside it the unconditioned share and the classifier's share on real images
  * with the tag, so a number reads against chance and against the classifier's own errors.
  */
-export async function avatarTagAccuracy(variant: GanVariant, data: Dataset, tag: string, opts: { seed: number; n?: number }): Promise<TagAccuracy> {
+export async function avatarTagAccuracy(variant: GanVariant, data: Dataset, tag: string, opts: { seed: number; n?: number; truncation?: number }): Promise<TagAccuracy> {
   const { loadAvatarClassifier, avatarAttributes, attributeShare } = await import('../metrics/avatar-classifier.js');
   const { parseTagList, tagPool } = await import('../data/tag-sets.js');
   const names = variant.capabilities.tags;
@@ -80,8 +80,8 @@ export async function avatarTagAccuracy(variant: GanVariant, data: Dataset, tag:
   const c = await loadAvatarClassifier();
   const shape = data.shape as [number, number, number];
   const column = parseTagList(tag, names);
-  const conditioned = drawSamples(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM, tags: column }).data;
-  const free = drawSamples(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM }).data;
+  const conditioned = drawSamples(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM, tags: column, truncation: opts.truncation }).data;
+  const free = drawSamples(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM, truncation: opts.truncation }).data;
   // Real images with the tag: the first n of the data that carry it.
   const pool = tagPool(data);
   const width = names.length;
