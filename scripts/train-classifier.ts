@@ -61,15 +61,13 @@ function gather(images: Float32Array, labels: Int32Array, idx: Int32Array): { x:
 }
 
 function accuracy(model: ReturnType<typeof buildClassifierNet>, images: Float32Array, labels: Int32Array): number {
-  const n = labels.length;
+  return share(predictions(model, images, labels.length), labels);
+}
+
+function share(pred: Int32Array, labels: Int32Array): number {
   let correct = 0;
-  for (let s = 0; s < n; s += 500) {
-    const e = Math.min(n, s + 500);
-    const probs = tf.tidy(() => (model.predict(tf.tensor4d(images.subarray(s * 784, e * 784), [e - s, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
-    const pred = argmaxRows(probs);
-    for (let i = 0; i < pred.length; i++) if (pred[i] === labels[s + i]) correct++;
-  }
-  return correct / n;
+  labels.forEach((y, i) => (correct += pred[i] === y ? 1 : 0));
+  return correct / labels.length;
 }
 
 /** Copies a 28×28 digit into `out` at `at`, shifted by (dx, dy) with zero fill. */
@@ -132,9 +130,10 @@ async function main(): Promise<void> {
     console.log(`epoch ${epoch + 1}/${epochs}: loss ${(lossSum / batches).toFixed(4)}, held-out accuracy ${accuracy(model, testX, testY).toFixed(4)} (${seconds.toFixed(0)} s)`);
   }
   const trainingSeconds = (Date.now() - started) / 1000;
-  const heldOutAccuracy = accuracy(model, testX, testY);
+  const heldOutPredictions = predictions(model, testX, heldOutCount);
+  const heldOutAccuracy = share(heldOutPredictions, testY);
   const trainAccuracy = accuracy(model, trainX, trainY);
-  const heldOutAccuracyByClass = accuracyByClass(predictions(model, testX, heldOutCount), testY);
+  const heldOutAccuracyByClass = accuracyByClass(heldOutPredictions, testY);
 
   mkdirSync(outDir, { recursive: true });
   await model.save(

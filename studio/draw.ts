@@ -71,18 +71,23 @@ export class View {
   }
 }
 
-export function drawPoints(ctx: CanvasRenderingContext2D, view: View, pts: Float32Array, color: string, radius: number, alpha = 0.85): void {
-  ctx.save();
-  ctx.globalAlpha = alpha;
-  ctx.fillStyle = color;
+/** A circle of `radius` pixels at each finite point of a flat [x0, y0, x1, y1, …] list, filled or stroked. */
+function circles(ctx: CanvasRenderingContext2D, view: View, pts: ArrayLike<number>, radius: number, paint: 'fill' | 'stroke'): void {
   for (let i = 0; i + 1 < pts.length; i += 2) {
     const x = view.px(pts[i]);
     const y = view.py(pts[i + 1]);
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     ctx.beginPath();
     ctx.arc(x, y, radius, 0, 2 * Math.PI);
-    ctx.fill();
+    ctx[paint]();
   }
+}
+
+export function drawPoints(ctx: CanvasRenderingContext2D, view: View, pts: Float32Array, color: string, radius: number, alpha = 0.85): void {
+  ctx.save();
+  ctx.globalAlpha = alpha;
+  ctx.fillStyle = color;
+  circles(ctx, view, pts, radius, 'fill');
   ctx.restore();
 }
 
@@ -339,13 +344,6 @@ export function drawRings(ctx: CanvasRenderingContext2D, view: View, pts: ArrayL
   ctx.save();
   ctx.strokeStyle = color;
   ctx.lineWidth = 1.3;
-  for (let i = 0; i + 1 < pts.length; i += 2) {
-    const x = view.px(pts[i]);
-    const y = view.py(pts[i + 1]);
-    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    ctx.beginPath();
-    ctx.arc(x, y, radius, 0, 2 * Math.PI);
-    ctx.stroke();
-  }
+  circles(ctx, view, pts, radius, 'stroke');
   ctx.restore();
 }
