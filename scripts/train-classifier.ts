@@ -14,7 +14,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundledDigits } from '../src/data/mnist.js';
 import { Rng } from '../src/train/rng.js';
-import { buildClassifierNet, argmaxRows, stratifiedSplit, FEATURE_DIM, NUM_CLASSES, type ClassifierRecord } from '../src/metrics/classifier.js';
+import { buildClassifierNet, argmaxRows, stratifiedSplit, gatherDigits, FEATURE_DIM, NUM_CLASSES, type ClassifierRecord } from '../src/metrics/classifier.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,16 +50,6 @@ function accuracyByClass(pred: Int32Array, labels: Int32Array): number[] {
   return all.map((a, k) => (a ? right[k] / a : NaN));
 }
 
-function gather(images: Float32Array, labels: Int32Array, idx: Int32Array): { x: Float32Array; y: Int32Array } {
-  const x = new Float32Array(idx.length * 784);
-  const y = new Int32Array(idx.length);
-  idx.forEach((k, i) => {
-    x.set(images.subarray(k * 784, (k + 1) * 784), i * 784);
-    y[i] = labels[k];
-  });
-  return { x, y };
-}
-
 function accuracy(model: ReturnType<typeof buildClassifierNet>, images: Float32Array, labels: Int32Array): number {
   return share(predictions(model, images, labels.length), labels);
 }
@@ -86,8 +76,8 @@ async function main(): Promise<void> {
   await initBackend(backend as BackendRequest);
   const digits = loadBundledDigits();
   const split = stratifiedSplit(digits.labels, heldOutShare, seed);
-  const { x: trainX, y: trainY } = gather(digits.images, digits.labels, split.train);
-  const { x: testX, y: testY } = gather(digits.images, digits.labels, split.heldOut);
+  const { x: trainX, y: trainY } = gatherDigits(digits.images, digits.labels, split.train);
+  const { x: testX, y: testY } = gatherDigits(digits.images, digits.labels, split.heldOut);
   const trainCount = trainY.length;
   const heldOutCount = testY.length;
 

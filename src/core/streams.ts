@@ -40,6 +40,8 @@ export const STREAM = {
   /** `gankit augment` (src/train/augment.ts): the noise of its generated labelled samples, its classifiers' batches and shifts. */
   augmentSamples: 204,
   classifierBatches: 205,
+  /** InfoGAN's code purity at evaluation (src/train/evaluate-conditional.ts): noise and the other codes. */
+  evalCodes: 206,
 } as const;
 export type StreamName = keyof typeof STREAM;
 

@@ -96,6 +96,17 @@ export function stratifiedSplit(labels: Int32Array, heldOutShare: number, seed: 
   return { train: ascending(train), heldOut: ascending(heldOut) };
 }
 
+/** The images and labels at the given indices (a split's part), images of `pixels` values each. */
+export function gatherDigits(images: Float32Array, labels: Int32Array, idx: Int32Array, pixels = 784): { x: Float32Array; y: Int32Array } {
+  const x = new Float32Array(idx.length * pixels);
+  const y = new Int32Array(idx.length);
+  idx.forEach((k, i) => {
+    x.set(images.subarray(k * pixels, (k + 1) * pixels), i * pixels);
+    y[i] = labels[k];
+  });
+  return { x, y };
+}
+
 /** The folder with model.json, weights.bin and record.json, found from this module upward (works from src/ and from dist/src/). */
 export function classifierAssetDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

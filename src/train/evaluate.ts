@@ -1,5 +1,6 @@
 import type { Dataset, MixtureDataset } from '../data/types.js';
 import type { GanVariant } from '../gans/types.js';
+import { STREAM } from '../core/streams.js';
 import { modeCoverage } from '../metrics/modes.js';
 import { drawSamples, drawTexts, type Samples } from './sampling.js';
 import { isTextDataset } from '../data/text.js';
@@ -37,5 +38,9 @@ export async function evaluateVariant(variant: GanVariant, data: Dataset, opts: 
   if (isTextDataset(data)) return { data: data.name, ...textMetrics(drawTexts(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM }), data) };
   const samples = drawSamples(variant, data, n, { seed: opts.seed, stream: EVAL_STREAM });
   const { evaluateImageSamples } = await import('./evaluate-images.js');
-  return { data: data.name, ...(await evaluateImageSamples(samples, data)) };
+  const scores = await evaluateImageSamples(samples, data);
+  const [, h, w, c] = samples.shape;
+  if (h !== 28 || w !== 28 || c !== 1) return { data: data.name, ...scores };
+  const { conditionalDigitScores } = await import('./evaluate-conditional.js');
+  return { data: data.name, ...scores, ...(await conditionalDigitScores(variant, samples.data, samples.labels, n, opts.seed, STREAM.evalCodes)) };
 }

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.js';
-import { argmaxRows, classifierFeatures, classifierProbs, loadFeatureClassifier, stratifiedSplit, type FeatureClassifier } from '../../src/metrics/classifier.js';
+import { argmaxRows, classifierFeatures, classifierProbs, gatherDigits, loadFeatureClassifier, stratifiedSplit, type FeatureClassifier } from '../../src/metrics/classifier.js';
 import { classHistogram, imageMetrics } from '../../src/metrics/images.js';
 import { loadBundledDigits } from '../../src/data/mnist.js';
 import { Rng } from '../../src/train/rng.js';
@@ -11,11 +11,7 @@ let classifier: FeatureClassifier;
 const digits = loadBundledDigits();
 // The classifier's own split: 10% of every class held out (as scripts/train-classifier.ts).
 const split = stratifiedSplit(digits.labels, 0.1, 1);
-function gather(idx: Int32Array): { x: Float32Array; y: Int32Array } {
-  const x = new Float32Array(idx.length * 784);
-  idx.forEach((k, i) => x.set(digits.images.subarray(k * 784, (k + 1) * 784), i * 784));
-  return { x, y: Int32Array.from(idx, (k) => digits.labels[k]) };
-}
+const gather = (idx: Int32Array) => gatherDigits(digits.images, digits.labels, idx);
 const { x: heldOut, y: heldOutLabels } = gather(split.heldOut);
 // The image-metric tests score 500 samples per set to stay fast on a shared CPU.
 const N = 500;
