@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync } from 'node:fs';
+import { openRun, type RunHandle } from '../train/run.js';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -76,4 +78,19 @@ export function optionFlags(list: readonly string[]): Record<string, unknown> {
     out[kv.slice(0, eq)] = value;
   }
   return out;
+}
+
+/** An output path the command would create: refused when something is there, unless `--force` was given. */
+export function refuseExisting(path: string, flag: string, force = false): void {
+  if (existsSync(path) && !force) throw new UsageError(`${path} already exists; choose another --${flag} or add --force`);
+}
+
+/** A run folder opened at its latest (or the asked) checkpoint; refused while it has none. */
+export async function openTrainedRun(dir: string, opts: Parameters<typeof openRun>[1] = {}): Promise<RunHandle> {
+  const run = await openRun(dir, opts);
+  if (run.startStep === 0) {
+    run.variant.dispose();
+    throw new UsageError(`${dir} has no checkpoint yet; train it first`);
+  }
+  return run;
 }

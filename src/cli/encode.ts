@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
-import { openRun } from '../train/run.js';
+import { openTrainedRun, parseFlags, intFlag, choiceFlag } from './args.js';
 import { hasEncoder } from '../gans/bigan.js';
 import { readNpy, writeNpy, checkSamples } from '../io/npy.js';
 import { writePng } from '../io/png.js';
 import { imageGrid } from '../io/grid.js';
-import { parseFlags, intFlag, choiceFlag } from './args.js';
 import { UsageError } from './errors.js';
 
 export const ENCODE_HELP = `Usage: gankit encode --run DIR --input X.npy --out Z.npy [--reconstruct R.npy|R.png]
@@ -49,8 +48,7 @@ export async function encodeCommand(argv: string[]): Promise<number> {
   const step = intFlag('step', values.step, 0);
   const input = readNpy(values.input);
   checkSamples(input, values.input);
-  const run = await openRun(values.run, { step, weightsOnly: true });
-  if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
+  const run = await openTrainedRun(values.run, { step, weightsOnly: true });
   if (!hasEncoder(run.variant)) throw new UsageError(`${values.run} is a '${run.config.variant}' run, which has no encoder; train one with --variant bigan`);
   const encoder = run.variant;
   const want = run.variant.dataShape.join('x');

@@ -1,9 +1,8 @@
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
-import { openRun } from '../train/run.js';
+import { openTrainedRun, parseFlags, intFlag, choiceFlag } from './args.js';
 import { evaluateVariant, type Evaluation } from '../train/evaluate.js';
 import { readNpy, checkSamples } from '../io/npy.js';
 import { LIMITS } from '../train/limits.js';
-import { parseFlags, intFlag, choiceFlag } from './args.js';
 import { UsageError } from './errors.js';
 
 export const EVAL_HELP = `Usage: gankit eval --run DIR [--step N] [--n N] [--json]
@@ -78,8 +77,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (!values.run) throw new UsageError('gankit eval needs --run DIR, or --real and --fake .npy files');
   await initBackend(backend as BackendRequest);
   const n = intFlag('n', values.n, 1, LIMITS.samples);
-  const run = await openRun(values.run, { step: intFlag('step', values.step, 0), weightsOnly: true });
-  if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
+  const run = await openTrainedRun(values.run, { step: intFlag('step', values.step, 0), weightsOnly: true });
   const e = await evaluateVariant(run.variant, run.data, { seed: intFlag('seed', values.seed, 0) ?? 0, n });
   printEvaluation({ run: values.run, step: run.startStep, ...e }, values.json === true);
   return 0;
@@ -111,8 +109,7 @@ async function featuresEval(values: Record<string, string | boolean | undefined>
     return 0;
   }
   if (!str('run')) throw new UsageError('gankit eval --features needs --run DIR, or --real and --fake .npy files');
-  const run = await openRun(str('run') as string, { step: intFlag('step', str('step'), 0) });
-  if (run.startStep === 0) throw new UsageError(`${str('run')} has no checkpoint yet; train it first`);
+  const run = await openTrainedRun(str('run') as string, { step: intFlag('step', str('step'), 0) });
   const e = evaluateVariantWithFeatures(run.variant, run.data, ext, { seed: intFlag('seed', str('seed'), 0) ?? 0, n: intFlag('n', str('n')) });
   printEvaluation({ run: str('run') as string, step: run.startStep, ...e }, values.json === true);
   return 0;

@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
-import { openRun } from '../train/run.js';
+import { openTrainedRun, parseFlags, intFlag, choiceFlag, numberFlag, refuseExisting } from './args.js';
 import { latentOfSeed, latentWalk, generateImages } from '../train/interpolate.js';
 import { imageGrid } from '../io/grid.js';
 import { writePng } from '../io/png.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { encodeGif } from '../io/image-files.js';
-import { parseFlags, intFlag, choiceFlag, numberFlag } from './args.js';
 import { UsageError } from './errors.js';
 import { conditionFromFlags } from './condition-flags.js';
 import { drawTagSets, tagDrawRng, tagPool } from '../data/tag-sets.js';
@@ -61,7 +59,7 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
   if (!values.out) throw new UsageError('gankit interpolate needs --out FILE.png or FILE.gif');
   const ext = extname(values.out).toLowerCase();
   if (ext !== '.png' && ext !== '.gif') throw new UsageError(`--out must end in .png or .gif; got '${values.out}'`);
-  if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
+  refuseExisting(values.out, 'out', values.force);
   const gif = ext === '.gif';
   let seeds: number[] | undefined;
   if (values.seeds !== undefined) {
@@ -75,8 +73,7 @@ export async function interpolateCommand(argv: string[]): Promise<number> {
   const truncation = numberFlag('truncation', values.truncation, { positive: true });
   const backend = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   await initBackend(backend as BackendRequest);
-  const run = await openRun(values.run, { step: intFlag('step', values.step, 0) });
-  if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
+  const run = await openTrainedRun(values.run, { step: intFlag('step', values.step, 0) });
   const { variant } = run;
   if (variant.dataShape.length !== 3 || variant.sampleGrid) throw new UsageError(`gankit interpolate walks the latent space of an image generator; this run is '${run.config.variant}' on ${run.config.data}`);
   const chosen = conditionFromFlags(variant, run.config.variant, { label: values.label, tags: values.tags });

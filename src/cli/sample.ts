@@ -1,8 +1,7 @@
 import { basename, dirname, extname } from 'node:path';
 import { removeStaleTemps } from '../io/atomic.js';
-import { existsSync } from 'node:fs';
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
-import { openRun } from '../train/run.js';
+import { openTrainedRun, parseFlags, intFlag, choiceFlag, numberFlag, refuseExisting } from './args.js';
 import { drawSamples, drawTexts } from '../train/sampling.js';
 import { isTextDataset } from '../data/text.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -11,7 +10,6 @@ import { writePng } from '../io/png.js';
 import { imageGrid, pointsPlot, boundsOf } from '../io/grid.js';
 import { isMixture } from '../train/evaluate.js';
 import { Rng } from '../train/rng.js';
-import { parseFlags, intFlag, choiceFlag, numberFlag } from './args.js';
 import { writeImageFiles, checkFreshFolder, IMAGE_FORMATS } from '../io/image-files.js';
 import { UsageError } from './errors.js';
 import { conditionFromFlags } from './condition-flags.js';
@@ -72,14 +70,13 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     if (problem) throw new UsageError(`${problem}; choose a new --out folder (nothing there is overwritten)`);
   } else {
     if (ext !== '.npy' && ext !== '.png' && ext !== '.txt') throw new UsageError(`--out must end in .npy, .png or .txt, or in / for one file per image; got '${values.out}'`);
-    if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
+    refuseExisting(values.out, 'out', values.force);
   }
   const truncation = numberFlag('truncation', values.truncation, { positive: true });
   if (truncation !== undefined && truncation < 0.05) throw new UsageError(`--truncation must be at least 0.05 (0.5–1 is usual); got ${truncation}`);
   const backend = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   await initBackend(backend as BackendRequest);
-  const run = await openRun(values.run, { step: intFlag('step', values.step, 0), weightsOnly: true });
-  if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
+  const run = await openTrainedRun(values.run, { step: intFlag('step', values.step, 0), weightsOnly: true });
   const { label, tags, tagNames } = conditionFromFlags(run.variant, run.config.variant, { label: values.label, tags: values.tags });
   const per = run.variant.dataShape.reduce((a, b) => a * b, 1);
   if (n * per > MAX_FLOATS) throw new UsageError(`--n ${n} samples of shape [${run.variant.dataShape}] would need ${Math.ceil((n * per * 4) / 2 ** 30)} GiB; draw at most ${Math.floor(MAX_FLOATS / per).toLocaleString('en-US')} per call`);

@@ -6,8 +6,8 @@ import { isPix2Pix } from '../gans/pix2pix.js';
 import { imageGrid } from '../io/grid.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import { readPng, writePng } from '../io/png.js';
-import { openRun, type RunHandle } from '../train/run.js';
-import { choiceFlag, intFlag, parseFlags } from './args.js';
+import type { RunHandle } from '../train/run.js';
+import { openTrainedRun, choiceFlag, intFlag, parseFlags, refuseExisting } from './args.js';
 import { UsageError } from './errors.js';
 
 export const TRANSLATE_HELP = `Usage: gankit translate --run DIR --in FILE.npy|FILE.png --out FILE.npy|FILE.png
@@ -69,11 +69,10 @@ export async function openForImages(command: string, argv: string[], help: strin
   if (!values.run || !values.in || !values.out) throw new UsageError(`gankit ${command} needs --run DIR, --in FILE and --out FILE`);
   const ext = extname(values.out).toLowerCase();
   if (ext !== '.npy' && ext !== '.png') throw new UsageError(`--out must end in .npy or .png; got '${values.out}'`);
-  if (existsSync(values.out) && !values.force) throw new UsageError(`${values.out} already exists; choose another --out or add --force`);
+  refuseExisting(values.out, 'out', values.force);
   const backend = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   await initBackend(backend as BackendRequest);
-  const run = await openRun(values.run, { step: intFlag('step', values.step, 0) });
-  if (run.startStep === 0) throw new UsageError(`${values.run} has no checkpoint yet; train it first`);
+  const run = await openTrainedRun(values.run, { step: intFlag('step', values.step, 0) });
   return { run, input: values.in, out: values.out };
 }
 
