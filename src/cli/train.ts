@@ -50,6 +50,8 @@ ${DATA_FLAGS_HELP}
   --latent-dim N         size of z
   --hidden A,B,...       hidden widths of the mlp model
   --label-smoothing X    one-sided: D's target for real samples (e.g. 0.9)
+  --lr-decay START       both rates fall linearly to 0 from this share of the steps on
+                         (0.5: the second half, as pix2pix and CycleGAN train)
   --gp-weight X          WGAN-GP's λ (default 10 on images, 0.1 on 2D points)
   --clip X               WGAN's weight clip c (default 0.01)
   --ttur                 two time-scale update rule: G Adam(1e-4), D Adam(4e-4), β=(0, 0.9)
@@ -93,6 +95,7 @@ const FLAGS = {
   'latent-dim': { type: 'string' },
   hidden: { type: 'string' },
   'label-smoothing': { type: 'string' },
+  'lr-decay': { type: 'string' },
   'gp-weight': { type: 'string' },
   clip: { type: 'string' },
   seed: { type: 'string' },
@@ -192,6 +195,11 @@ export function configFromFlags(values: Record<string, string | boolean | string
     c.optimizerG = { ...TTUR_OPTIMIZERS.optimizerG };
     c.optimizerD = { ...TTUR_OPTIMIZERS.optimizerD };
   }
+  const decayStart = numberFlag('lr-decay', str('lr-decay'));
+  if (decayStart !== undefined) {
+    if (!(decayStart >= 0 && decayStart < 1)) throw new UsageError(`--lr-decay is the share of the steps after which the rates fall, at least 0 and below 1 (0.5: the second half); got '${str('lr-decay')}'`);
+    c.lrDecay = { start: decayStart, final: 0 };
+  }
   const lrG = numberFlag('lr-g', str('lr-g'), { positive: true });
   const lrD = numberFlag('lr-d', str('lr-d'), { positive: true });
   if (lrG !== undefined || lrD !== undefined) {
@@ -213,7 +221,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const backendReq = choiceFlag('backend', values.backend, ['auto', ...NODE_BACKENDS] as const) ?? 'auto';
   const threads = intFlag('threads', values.threads);
   if (values.resume) {
-    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'condition', 'ttur', ...Object.keys(DATA_FLAGS)].filter((k) => values[k as keyof typeof values] !== undefined);
+    const conflicting = ['config', 'data', 'model', 'variant', 'loss', 'out', 'seed', 'batch', 'option', 'condition', 'ttur', 'lr-g', 'lr-d', 'lr-decay', 'label-smoothing', 'critic-steps', 'latent-dim', 'hidden', ...Object.keys(DATA_FLAGS)].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length) throw new UsageError(`--resume continues a run with its own config; drop --${conflicting.join(', --')} (only --steps may change)`);
     // The backend must be active before the run is built: variables and optimizers made on
     // another backend take its arithmetic (and TF.js's own Adam) into the resumed steps.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DataOptionsSchema, type DataOptions } from '../data/options.js';
 import { OptimizerSchema } from './optimizers.js';
+import { LrDecaySchema, type LrDecay } from '../core/lr-schedule.js';
 import { MODEL_NAMES } from '../nets/types.js';
 import { ConfigError } from '../core/errors.js';
 import { MAX_CRITIC_STEPS } from '../core/streams.js';
@@ -40,6 +41,8 @@ export const RunConfigSchema = z
     steps: z.number().int().positive().default(1000),
     optimizerG: OptimizerSchema.optional(),
     optimizerD: OptimizerSchema.optional(),
+    /** Linear decay of every optimizer's rate over the last part of the run (src/core/lr-schedule.ts). */
+    lrDecay: LrDecaySchema.optional(),
     /** One-sided label smoothing: the discriminator's target for real samples (1 = off). */
     realLabel: z.number().gt(0).max(1).default(1),
     seed: z.number().int().nonnegative().default(0),
@@ -54,7 +57,7 @@ export const RunConfigSchema = z
   .strict();
 
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
-export type RunConfig = Required<Omit<z.output<typeof RunConfigSchema>, 'hidden' | 'dataOptions' | 'loss'>> & { loss: ResolvedLossConfig; hidden?: number[]; dataOptions?: DataOptions };
+export type RunConfig = Required<Omit<z.output<typeof RunConfigSchema>, 'hidden' | 'dataOptions' | 'loss' | 'lrDecay'>> & { loss: ResolvedLossConfig; hidden?: number[]; dataOptions?: DataOptions; lrDecay?: LrDecay };
 
 export { ConfigError };
 

@@ -3,6 +3,7 @@ import type { Dataset } from '../data/types.js';
 import type { GanVariant, IterationContext, IterationLogs } from '../gans/types.js';
 import type { RunConfig } from './config.js';
 import { iterationRng } from '../core/streams.js';
+import { applyLrDecay } from '../core/lr-schedule.js';
 
 /** Raised when a loss turns NaN or infinite: training stops, the last good checkpoint stays. */
 export class DivergenceError extends Error {
@@ -58,6 +59,7 @@ export async function runTraining(opts: {
   const end = Math.min(config.steps, opts.maxIterations !== undefined ? opts.startStep + opts.maxIterations : Infinity);
   let step = opts.startStep;
   while (step < end) {
+    if (config.lrDecay) applyLrDecay(Object.values(variant.optimizers()), config.lrDecay, step, config.steps);
     const logs = variant.trainIteration(iterationContext(config, data, step));
     step++;
     if (Object.values(logs).some((v) => !Number.isFinite(v))) {

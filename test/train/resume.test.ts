@@ -19,6 +19,7 @@ function weightsOf(run: Awaited<ReturnType<typeof openRun>>): Float32Array[] {
 const cases: [string, RunConfigInput][] = [
   ['non-saturating + Adam', { data: 'ring8', model: 'mlp', hidden: [16, 16], batchSize: 32, steps: 24, checkpointEvery: 12, sampleEvery: 12, logEvery: 4, seed: 5 }],
   ['wgan-gp + Adam(0.5, 0.9), k=5', { data: 'ring8', model: 'mlp', hidden: [16, 16], batchSize: 32, steps: 12, checkpointEvery: 6, sampleEvery: 6, loss: { type: 'wgan-gp' }, seed: 6 }],
+  ['linear lr decay over the second half, resumed inside it', { data: 'ring8', model: 'mlp', hidden: [16, 16], batchSize: 32, steps: 16, checkpointEvery: 12, sampleEvery: 12, lrDecay: { start: 0.5, final: 0 }, seed: 8 }],
   ['wgan + RMSProp + clipping', { data: 'ring8', model: 'mlp', hidden: [16, 16], batchSize: 32, steps: 12, checkpointEvery: 6, sampleEvery: 6, loss: { type: 'wgan' }, seed: 7 }],
 ];
 
