@@ -48,7 +48,8 @@ ${DATA_FLAGS_HELP}
   --critic-steps N       discriminator steps per generator step (k)
   --lr-g X, --lr-d X     learning rates of G and D (TTUR: give different ones)
   --latent-dim N         size of z
-  --hidden A,B,...       hidden widths of the mlp model
+  --hidden A,B,...       hidden widths of the mlp model; for dcgan (variants gan, sngan,
+                         sagan), G's channels per feature map, e.g. 256,128 at 28×28
   --label-smoothing X    one-sided: D's target for real samples (e.g. 0.9)
   --lr-decay START       both rates fall linearly to 0 from this share of the steps on
                          (0.5: the second half, as pix2pix and CycleGAN train)

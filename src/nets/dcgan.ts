@@ -24,8 +24,21 @@ export interface DcganPlan {
   gChannels: number[];
 }
 
-/** Checks the data shape and returns the DCGAN plan for it. */
-export function dcganPlan(shape: readonly number[]): DcganPlan {
+/**
+ * Checks the data shape and returns the DCGAN plan for it. `channels` (the config's
+ * `hidden`, e.g. --hidden 256,128 at 28×28) replaces G's widths, one per feature map from
+ * the first down; D mirrors them.
+ */
+export function dcganPlan(shape: readonly number[], channels?: readonly number[]): DcganPlan {
+  const plan = defaultDcganPlan(shape);
+  if (!channels) return plan;
+  if (channels.length !== plan.gChannels.length) {
+    throw new NetworkError(`--hidden for dcgan gives G's channels per feature map, ${plan.gChannels.length} at ${shape[0]}×${shape[1]} (default ${plan.gChannels.join(',')}); got ${channels.length} (${channels.join(',')})`);
+  }
+  return { ...plan, gChannels: [...channels] };
+}
+
+function defaultDcganPlan(shape: readonly number[]): DcganPlan {
   if (shape.length !== 3) throw new NetworkError(`dcgan needs image data; got samples of shape [${shape}] (use --model mlp for points)`);
   const [h, w, c] = shape;
   if (h === 28 && w === 28) return { dataShape: [h, w, c], start: 7, gChannels: [128, 64] };
@@ -41,7 +54,7 @@ export function dcganPlan(shape: readonly number[]): DcganPlan {
 }
 
 export function buildDcgan(spec: NetworkSpec): GanNetworks {
-  const { dataShape, start, gChannels } = dcganPlan(spec.dataShape);
+  const { dataShape, start, gChannels } = dcganPlan(spec.dataShape, spec.hidden);
   const c = dataShape[2];
   const useBn = spec.batchNorm ?? true;
 

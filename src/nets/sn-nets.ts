@@ -91,7 +91,7 @@ function buildMlpStabilised(spec: NetworkSpec, opts: StabilisedNetOptions): GanN
 }
 
 function buildDcganStabilised(spec: NetworkSpec, opts: StabilisedNetOptions): GanNetworks {
-  const { dataShape, start, gChannels } = dcganPlan(spec.dataShape);
+  const { dataShape, start, gChannels } = dcganPlan(spec.dataShape, spec.hidden);
   const c = dataShape[2];
   const snG = opts.spectralNorm === 'both';
   const snD = opts.spectralNorm !== 'none';

@@ -16,7 +16,7 @@ export interface NetworkSpec {
   model: ModelName;
   dataShape: readonly number[];
   latentDim: number;
-  /** Hidden widths for mlp (G's; D mirrors it unless discriminatorHidden is given). */
+  /** Hidden widths for mlp (G's; D mirrors it unless discriminatorHidden is given); for dcgan, G's channels per feature map (D mirrors them). */
   hidden?: number[];
   discriminatorHidden?: number[];
   /** Activation between MLP layers. */
