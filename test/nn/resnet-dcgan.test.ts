@@ -19,6 +19,17 @@ test('dcganPlan: 28 and 32 as before, powers of two 16..256 as the PyTorch examp
   }
 });
 
+test('dcgan channels from hidden: G takes them per feature map, D mirrors them; a wrong count is refused', () => {
+  assert.deepEqual(dcganPlan([28, 28, 1], [32, 16]).gChannels, [32, 16]);
+  assert.throws(() => dcganPlan([28, 28, 1], [256]), (e: Error) => e instanceof NetworkError && /2 at 28×28 \(default 128,64\)/.test(e.message));
+  const nets = buildNetworks({ model: 'dcgan', dataShape: [28, 28, 1], latentDim: 8, hidden: [32, 16] });
+  const filters = (m: typeof nets.generator) => m.layers.map((l) => (l.getConfig() as { filters?: number }).filters).filter((f) => f !== undefined);
+  assert.deepEqual(filters(nets.generator), [16, 1]);
+  assert.deepEqual(filters(nets.discriminator), [16, 32]);
+  nets.generator.dispose();
+  nets.discriminator.dispose();
+});
+
 test('dcgan at 64×64: G makes 64×64×3 in [-1, 1], D scores it; the example\'s layer widths', () => {
   const nets = buildNetworks({ model: 'dcgan', dataShape: [64, 64, 3], latentDim: 100 });
   const out = tf.tidy(() => {
