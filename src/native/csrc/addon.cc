@@ -228,9 +228,17 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   if (batch > 0 && (long)A.length < (batch - 1) * sA + M * K) THROW("matmul: a is smaller than its shape");
   if (batch > 0 && (long)B.length < (batch - 1) * sB + K * N) THROW("matmul: b is smaller than its shape");
   const long rsA = ta ? 1 : K, csA = ta ? M : 1, rsB = tb ? 1 : N, csB = tb ? K : 1;
-  for (long i = 0; i < batch; i++)
-    gk_gemm(M, N, K, F32P(A) + i * sA, rsA, csA, F32P(B) + i * sB, rsB, csB, F32P(C) + i * M * N, N,
-            accumulate);
+  const float *pa = F32P(A), *pb = F32P(B);
+  float* pc = F32P(C);
+  auto product = [&](long i) { gk_gemm(M, N, K, pa + i * sA, rsA, csA, pb + i * sB, rsB, csB, pc + i * M * N, N, accumulate); };
+  // A batch of many or small products (an attention map's, [196 x 8] * [8 x 196] per
+  // image): one product per task on one thread, not each product split between the
+  // threads with a hand-off per product (64 of them per kernel). The threads a product
+  // runs on change how its tiles are shared out, never the order of its sums.
+  const int nt = gk_threads();
+  if (batch >= 2 && nt > 1 && (batch >= 4L * nt || 2.0 * M * N * K < 8e6)) gk_parallel(batch, nt, product);
+  else
+    for (long i = 0; i < batch; i++) product(i);
   if (biasp || act >= 0) epilogue(F32P(C), batch * M, N, biasp, act, alpha);
   return nullptr;
 }
@@ -838,20 +846,29 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   const Kern& k = *gk_kern();
   const float* x = F32P(X);
   float* y = F32P(Y);
-  const int nt = threads_for(rows * cols);
-  gk_parallel_ranges(rows, nt, [&](long r0, long r1) {
-    for (long r = r0; r < r1; r++) {
-      const float* xr = x + r * cols;
-      float* yr = y + r * cols;
-      float m = xr[0];
-      for (long c = 1; c < cols; c++) m = xr[c] > m ? xr[c] : m;
-      for (long c = 0; c < cols; c++) yr[c] = xr[c] - m;
-      k.unary(5 /* exp */, yr, yr, cols, 0.f);
-      double s = 0.0;
-      for (long c = 0; c < cols; c++) s += yr[c];
-      const float inv = (float)(1.0 / s);
-      for (long c = 0; c < cols; c++) yr[c] *= inv;
-    }
+  gk_parallel_ranges(rows, threads_for(rows * cols), [&](long r0, long r1) {
+    k.softmax(x + r0 * cols, y + r0 * cols, r1 - r0, cols);
+  });
+  return nullptr;
+}
+
+// softmaxGrad(y, dy, dx, rows, cols): the gradient of softmax over rows [rows, cols] given
+// dy and the softmax y itself.
+napi_value SoftmaxGrad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 5)) THROW("softmaxGrad: 5 arguments");
+  F32(0, Y);
+  F32(1, DY);
+  F32(2, DX);
+  const long rows = (long)num(env, a.v[3]), cols = (long)num(env, a.v[4]);
+  if (rows < 0 || cols <= 0) THROW("softmaxGrad: rows and cols");
+  if ((long)Y.length != rows * cols || (long)DY.length != rows * cols) THROW("softmaxGrad: y or dy is not rows * cols long");
+  if ((long)DX.length < rows * cols) THROW("softmaxGrad: output too small");
+  const Kern& k = *gk_kern();
+  const float *y = F32P(Y), *dy = F32P(DY);
+  float* dx = F32P(DX);
+  gk_parallel_ranges(rows, threads_for(rows * cols), [&](long r0, long r1) {
+    k.softmax_grad(y + r0 * cols, dy + r0 * cols, dx + r0 * cols, r1 - r0, cols);
   });
   return nullptr;
 }
@@ -910,7 +927,8 @@ napi_value Init(napi_env env, napi_value exports) {
              {"moments", Moments},
              {"copy", Copy},
              {"gather", Gather},
-             {"softmax", Softmax}};
+             {"softmax", Softmax},
+             {"softmaxGrad", SoftmaxGrad}};
   for (const auto& f : fns) {
     napi_value fn;
     if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn) != napi_ok) return nullptr;
