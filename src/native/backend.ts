@@ -19,6 +19,7 @@ import { broadcastDivKernelConfig, registerNativeReductionGradients } from './re
 import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './batchnorm-grad.js';
 import { momentsKernelConfig } from './batchnorm-train.js';
 import { registerNativeSoftmaxGradient, softmaxGradKernelConfig } from './softmax-grad.js';
+import { attentionKernelConfigs, registerNativeAttentionGradients } from './attention.js';
 import { applyTfjsPatches } from './tfjs-patches.js';
 import {
   backpropFilterShape, backpropInputShape, deferrable, freeze, matmulShape, matmulTerm,
@@ -682,6 +683,7 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     batchNormGradKernelConfig(addon, NATIVE_BACKEND),
     momentsKernelConfig(addon, NATIVE_BACKEND),
     softmaxGradKernelConfig(addon, NATIVE_BACKEND),
+    ...attentionKernelConfigs(addon, NATIVE_BACKEND),
     ...layoutKernels(addon).map(([name, f]) => k(name, f)),
   ];
 }
@@ -716,6 +718,7 @@ export function registerNativeBackend(): boolean {
   registerNativeReductionGradients(NATIVE_BACKEND);
   registerNativeBatchNormGradient(NATIVE_BACKEND);
   registerNativeSoftmaxGradient(NATIVE_BACKEND);
+  registerNativeAttentionGradients();
   applyTfjsPatches(NATIVE_BACKEND, () => {
     const b = tf.engine().backend;
     return b instanceof NativeBackend && b.deferGradients ? b : null;

@@ -31,7 +31,8 @@ function jsSoftmaxGrad(y: ArrayLike<number>, dy: ArrayLike<number>, cols: number
   return out;
 }
 
-function softmaxGradKernel(addon: NativeAddon): KernelFunc {
+/** The kernel: reads dy and y only (of whatever other inputs a caller's gradient needs). */
+export function softmaxGradValues(addon: NativeAddon): KernelFunc {
   return (args) => {
     const backend = args.backend as unknown as NativeBackend;
     const dy = args.inputs.dy as TensorInfo, y = args.inputs.y as TensorInfo;
@@ -60,10 +61,23 @@ export function softmaxGrad(dy: Tensor, y: Tensor, logits: Tensor): Tensor {
 }
 
 /**
- * Gradient of dx = y⊙(dy − s), s = Σ dy⊙y, y = softmax(x), given g (the gradient of dx).
+ * The derivative through the logits x of dx = y⊙(dy − s), s = Σ dy⊙y, y = softmax(x),
+ * given g (the gradient of dx): ∂s/∂x = y⊙u with u = dy − s, which gives
+ * y⊙(g⊙u − Σ g⊙y⊙u − u·Σ g⊙y). Softmax is recomputed from x, so that a derivative of
+ * this one reaches x too.
+ */
+export function logitsGradient(g: Tensor, dy: Tensor, x: Tensor): Tensor {
+  const last = x.rank - 1;
+  const y = tf.softmax(x);
+  const u = tf.sub(dy, tf.sum(tf.mul(dy, y), last, true));
+  const gy = tf.mul(g, y);
+  const a = tf.sum(tf.mul(gy, u), last, true), b = tf.sum(gy, last, true);
+  return tf.mul(y, tf.sub(tf.sub(tf.mul(g, u), a), tf.mul(u, b)));
+}
+
+/**
  * dx is linear in dy through the symmetric Jacobian diag(y) − y yᵀ, so the dy part is this
- * kernel applied to g. Through x: ∂s/∂x = y⊙u with u = dy − s, which gives
- * y⊙(g⊙u − Σ g⊙y⊙u − u·Σ g⊙y).
+ * kernel applied to g; y is a constant input (zero gradient); the logits take the rest.
  */
 const softmaxGradGradient: GradConfig = {
   kernelName: SOFTMAX_GRAD,
@@ -71,24 +85,16 @@ const softmaxGradGradient: GradConfig = {
   gradFunc: (ddx, saved) => {
     const g = ddx as Tensor;
     const [dy, y, x] = saved;
-    const last = x.rank - 1;
     return {
       dy: () => softmaxGrad(g, y, x),
       y: () => tf.zerosLike(y),
-      logits: () => {
-        // softmax recomputed, so a derivative of this one reaches x too
-        const yx = tf.softmax(x);
-        const u = tf.sub(dy, tf.sum(tf.mul(dy, yx), last, true));
-        const gy = tf.mul(g, yx);
-        const a = tf.sum(tf.mul(gy, u), last, true), b = tf.sum(gy, last, true);
-        return tf.mul(yx, tf.sub(tf.sub(tf.mul(g, u), a), tf.mul(u, b)));
-      },
+      logits: () => logitsGradient(g, dy, x),
     };
   },
 };
 
 export function softmaxGradKernelConfig(addon: NativeAddon, backendName: string): tf.KernelConfig {
-  return { kernelName: SOFTMAX_GRAD, backendName, kernelFunc: softmaxGradKernel(addon) };
+  return { kernelName: SOFTMAX_GRAD, backendName, kernelFunc: softmaxGradValues(addon) };
 }
 
 let registered = false;

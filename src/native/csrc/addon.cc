@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "scratch_buffer.h"
 #include "winograd.h"
 
 namespace {
@@ -852,6 +853,47 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// attentionSoftmax(q, k, y, batch, m, n, d): y[b] = softmax over rows of q[b] k[b]^T, q [batch,
+// m, d], k [batch, n, d] (self-attention's map from its queries and keys). Each image's
+// scores go to a per-thread block that stays in cache (196 x 196 floats: 150 KB) and
+// straight through softmax into y: the [batch, m, n] scores are never written out and read
+// back (a BatchMatMul then a Softmax moved 20 MB more per SAGAN map). The same GEMM and
+// softmax code as those two kernels, so the same values.
+napi_value AttentionSoftmax(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 7)) THROW("attentionSoftmax: 7 arguments");
+  F32(0, Q);
+  F32(1, Kt);
+  F32(2, Y);
+  const long batch = (long)num(env, a.v[3]), M = (long)num(env, a.v[4]), N = (long)num(env, a.v[5]),
+             D = (long)num(env, a.v[6]);
+  if (batch < 0 || M < 0 || N <= 0 || D < 0) THROW("attentionSoftmax: sizes");
+  if ((long)Q.length != batch * M * D || (long)Kt.length != batch * N * D) THROW("attentionSoftmax: q or k is not its shape");
+  if ((long)Y.length < batch * M * N) THROW("attentionSoftmax: output too small");
+  const Kern& k = *gk_kern();
+  const float *q = F32P(Q), *kp = F32P(Kt);
+  float* y = F32P(Y);
+  static thread_local ScratchBuffer scores;
+  auto image = [&](long b) {
+    float* s = scores.get(M * N);
+    gk_gemm(M, N, D, q + b * M * D, D, 1, kp + b * N * D, 1, D, s, N, false);
+    k.softmax(s, y + b * M * N, M, N);
+  };
+  const int nt = gk_threads();
+  // one image per task; a batch smaller than the threads splits each image's rows instead
+  if (batch >= nt) {
+    gk_parallel(batch, nt, image);
+  } else {
+    for (long b = 0; b < batch; b++) {
+      float* s = scores.get(M * N);
+      gk_gemm(M, N, D, q + b * M * D, D, 1, kp + b * N * D, 1, D, s, N, false);
+      float* yb = y + b * M * N;
+      gk_parallel_ranges(M, threads_for(M * N), [&](long r0, long r1) { k.softmax(s + r0 * N, yb + r0 * N, r1 - r0, N); });
+    }
+  }
+  return nullptr;
+}
+
 // softmaxGrad(y, dy, dx, rows, cols): the gradient of softmax over rows [rows, cols] given
 // dy and the softmax y itself.
 napi_value SoftmaxGrad(napi_env env, napi_callback_info info) {
@@ -928,7 +970,8 @@ napi_value Init(napi_env env, napi_value exports) {
              {"copy", Copy},
              {"gather", Gather},
              {"softmax", Softmax},
-             {"softmaxGrad", SoftmaxGrad}};
+             {"softmaxGrad", SoftmaxGrad},
+             {"attentionSoftmax", AttentionSoftmax}};
   for (const auto& f : fns) {
     napi_value fn;
     if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn) != napi_ok) return nullptr;
