@@ -20,6 +20,13 @@ export function kernelFlops(name: string, inputs: NamedTensorInfoMap, attrs: Nam
     const n = tb ? b[b.length - 2] : b[b.length - 1];
     return 2 * Math.max(prod(a.slice(0, -2)), prod(b.slice(0, -2))) * m * n * k;
   }
+  // self-attention's fused kernels (src/native/attention.ts) count the products they
+  // replace: the scores q kᵀ, and dS k and dSᵀ q in the gradient (qk [b, m, 2d])
+  if (name === 'GankitAttentionSoftmax' || name === 'GankitAttentionBackward') {
+    const qk = shape('qk');
+    if (qk.length !== 3) return 0;
+    return (name === 'GankitAttentionSoftmax' ? 2 : 4) * qk[0] * qk[1] * qk[1] * (qk[2] / 2);
+  }
   if (name === tf.Conv2D || name === tf.FusedConv2D) {
     const x = shape('x'), f = shape('filter');
     if (x.length !== 4 || f.length !== 4) return 0;

@@ -61,19 +61,23 @@ export class SelfAttention2D extends tfl.layers.Layer {
       if (!this.wf || !this.wg || !this.wh || !this.scale) throw new Error('self-attention used before it was built');
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       const [n, h, w, c] = x.shape;
-      // f, g and h in one product with the three kernels side by side, then split: one
-      // [n·h·w, c] × [c, 2c/8 + c] GEMM instead of two 8-column ones (which computed mostly
-      // padding) and a third, and in the backward pass one input gradient instead of three
-      // summed. The weights stay three variables.
+      // g and f (queries and keys, c/8 channels each) in one product with their kernels
+      // side by side, instead of two 8-column ones that computed mostly padding; h apart.
+      // The weights stay three variables.
       const ck = this.wf.shape[1] as number;
-      const kernels = tf.concat([this.wf.read(), this.wg.read(), this.wh.read()], 1) as tf.Tensor2D;
-      const projected = tf.matMul(tf.reshape(x, [n * h * w, c]) as tf.Tensor2D, kernels);
-      const [f, g, v] = tf.split(projected, [ck, ck, c], 1).map((t) => tf.reshape(t, [n, h * w, -1]) as tf.Tensor3D);
+      const flat = tf.reshape(x, [n * h * w, c]) as tf.Tensor2D;
+      const qk = tf.reshape(tf.matMul(flat, tf.concat([this.wg.read(), this.wf.read()], 1) as tf.Tensor2D), [n, h * w, 2 * ck]);
+      const v = tf.reshape(tf.matMul(flat, this.wh.read() as tf.Tensor2D), [n, h * w, c]) as tf.Tensor3D;
       // attention[j, i]: how much output position j attends to input position i. The native
-      // backend computes it in one kernel that never stores the scores (src/native/attention.ts).
-      const attention = tf.getKernel(ATTENTION_SOFTMAX, tf.getBackend())
-        ? attentionSoftmax(g, f)
-        : tf.softmax(tf.matMul(g, f, false, true)); // [n, hw, hw]
+      // backend computes it from qk in one kernel that never stores the scores
+      // (src/native/attention.ts).
+      let attention: tf.Tensor3D;
+      if (tf.getKernel(ATTENTION_SOFTMAX, tf.getBackend())) {
+        attention = attentionSoftmax(qk) as tf.Tensor3D;
+      } else {
+        const [g, f] = tf.split(qk, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
+        attention = tf.softmax(tf.matMul(g, f, false, true)) as tf.Tensor3D; // [n, hw, hw]
+      }
       const o = tf.reshape(tf.matMul(attention, v), [n, h, w, c]);
       return tf.add(tf.mul(this.scale.read(), o), x);
     });

@@ -853,44 +853,66 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// attentionSoftmax(q, k, y, batch, m, n, d): y[b] = softmax over rows of q[b] k[b]^T, q [batch,
-// m, d], k [batch, n, d] (self-attention's map from its queries and keys). Each image's
-// scores go to a per-thread block that stays in cache (196 x 196 floats: 150 KB) and
-// straight through softmax into y: the [batch, m, n] scores are never written out and read
-// back (a BatchMatMul then a Softmax moved 20 MB more per SAGAN map). The same GEMM and
-// softmax code as those two kernels, so the same values.
+// Self-attention's queries and keys side by side, qk [batch, m, 2d] (q = qk[..., :d], k =
+// qk[..., d:]: the layer's one product of its two projections), read in place.
+
+// attentionSoftmax(qk, y, batch, m, d): y[b] = softmax over rows of q[b] k[b]^T [m, m]. Each
+// image's scores go to a per-thread block that stays in cache (150 KB for 196 x 196) and
+// straight through softmax into y: the [batch, m, m] scores are never written out and read
+// back (a BatchMatMul then a Softmax did). The same GEMM and softmax code as those two
+// kernels, so the same values.
 napi_value AttentionSoftmax(napi_env env, napi_callback_info info) {
   Args a;
-  if (!args(env, info, &a, 7)) THROW("attentionSoftmax: 7 arguments");
-  F32(0, Q);
-  F32(1, Kt);
-  F32(2, Y);
-  const long batch = (long)num(env, a.v[3]), M = (long)num(env, a.v[4]), N = (long)num(env, a.v[5]),
-             D = (long)num(env, a.v[6]);
-  if (batch < 0 || M < 0 || N <= 0 || D < 0) THROW("attentionSoftmax: sizes");
-  if ((long)Q.length != batch * M * D || (long)Kt.length != batch * N * D) THROW("attentionSoftmax: q or k is not its shape");
-  if ((long)Y.length < batch * M * N) THROW("attentionSoftmax: output too small");
+  if (!args(env, info, &a, 5)) THROW("attentionSoftmax: 5 arguments");
+  F32(0, QK);
+  F32(1, Y);
+  const long batch = (long)num(env, a.v[2]), M = (long)num(env, a.v[3]), D = (long)num(env, a.v[4]);
+  if (batch < 0 || M <= 0 || D <= 0) THROW("attentionSoftmax: sizes");
+  if ((long)QK.length != batch * M * 2 * D) THROW("attentionSoftmax: qk is not [batch, m, 2d]");
+  if ((long)Y.length < batch * M * M) THROW("attentionSoftmax: output too small");
   const Kern& k = *gk_kern();
-  const float *q = F32P(Q), *kp = F32P(Kt);
+  const float* qk = F32P(QK);
   float* y = F32P(Y);
   static thread_local ScratchBuffer scores;
-  auto image = [&](long b) {
-    float* s = scores.get(M * N);
-    gk_gemm(M, N, D, q + b * M * D, D, 1, kp + b * N * D, 1, D, s, N, false);
-    k.softmax(s, y + b * M * N, M, N);
-  };
-  const int nt = gk_threads();
-  // one image per task; a batch smaller than the threads splits each image's rows instead
-  if (batch >= nt) {
-    gk_parallel(batch, nt, image);
-  } else {
-    for (long b = 0; b < batch; b++) {
-      float* s = scores.get(M * N);
-      gk_gemm(M, N, D, q + b * M * D, D, 1, kp + b * N * D, 1, D, s, N, false);
-      float* yb = y + b * M * N;
-      gk_parallel_ranges(M, threads_for(M * N), [&](long r0, long r1) { k.softmax(s + r0 * N, yb + r0 * N, r1 - r0, N); });
-    }
-  }
+  // one image per task (a single image runs on the calling thread, its GEMM on all threads)
+  gk_parallel(batch, gk_threads(), [&](long b) {
+    float* s = scores.get(M * M);
+    const float* q = qk + b * M * 2 * D;
+    gk_gemm(M, M, D, q, 2 * D, 1, q + D, 1, 2 * D, s, M, false);
+    k.softmax(s, y + b * M * M, M, M);
+  });
+  return nullptr;
+}
+
+// attentionBackward(dy, y, qk, dqk, batch, m, d): the gradient of y = attentionSoftmax(qk)
+// given dy: dS = y*(dy - sum(dy*y)) row by row, dq[b] = dS k[b], dk[b] = dS^T q[b], into
+// dqk [batch, m, 2d] side by side. Each image's dS goes to a per-thread block that stays in
+// cache and the two products read it there, with the GEMM paths the BatchMatMuls took:
+// the [batch, m, m] dS is never written out and read back twice (a softmax-gradient
+// kernel then two BatchMatMuls did).
+napi_value AttentionBackward(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 7)) THROW("attentionBackward: 7 arguments");
+  F32(0, DY);
+  F32(1, Y);
+  F32(2, QK);
+  F32(3, DQK);
+  const long batch = (long)num(env, a.v[4]), M = (long)num(env, a.v[5]), D = (long)num(env, a.v[6]);
+  if (batch < 0 || M <= 0 || D <= 0) THROW("attentionBackward: sizes");
+  if ((long)DY.length != batch * M * M || (long)Y.length != batch * M * M) THROW("attentionBackward: dy or y is not [batch, m, m]");
+  if ((long)QK.length != batch * M * 2 * D) THROW("attentionBackward: qk is not [batch, m, 2d]");
+  if ((long)DQK.length < batch * M * 2 * D) THROW("attentionBackward: output too small");
+  const Kern& k = *gk_kern();
+  const float *dy = F32P(DY), *y = F32P(Y), *qk = F32P(QK);
+  float* dqk = F32P(DQK);
+  static thread_local ScratchBuffer work;
+  gk_parallel(batch, gk_threads(), [&](long b) {
+    float* ds = work.get(M * M);
+    const long off = b * M * M, qoff = b * M * 2 * D;
+    k.softmax_grad(y + off, dy + off, ds, M, M);
+    gk_gemm(M, D, M, ds, M, 1, qk + qoff + D, 2 * D, 1, dqk + qoff, 2 * D, false);
+    gk_gemm(M, D, M, ds, 1, M, qk + qoff, 2 * D, 1, dqk + qoff + D, 2 * D, false);
+  });
   return nullptr;
 }
 
@@ -971,7 +993,8 @@ napi_value Init(napi_env env, napi_value exports) {
              {"gather", Gather},
              {"softmax", Softmax},
              {"softmaxGrad", SoftmaxGrad},
-             {"attentionSoftmax", AttentionSoftmax}};
+             {"attentionSoftmax", AttentionSoftmax},
+             {"attentionBackward", AttentionBackward}};
   for (const auto& f : fns) {
     napi_value fn;
     if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn) != napi_ok) return nullptr;
