@@ -10,8 +10,14 @@
  * dS never stored either. That kernel's own gradient is composed from TF.js ops and
  * `GankitAttentionSoftmaxGrad(dy, y, qk)` (dS alone, as a tensor), whose gradient
  * recomputes the scores from qk: second order (a penalty on an attention critic) stays
- * exact, as for GankitSoftmaxGrad. Other backends have no such kernels:
- * src/nn/self-attention.ts composes the map there.
+ * exact, as for GankitSoftmaxGrad.
+ *
+ * `GankitAttentionApply(y, v, qk)` = y v, the map applied to the values; qk is an input it
+ * does not read, so that its gradient, `GankitAttentionApplyBackward(dO, y, v, qk)` →
+ * [dqk, dv], can go from dO through the map to qk in one kernel (dv = yᵀ dO, then each
+ * image's dA = dO vᵀ turned into dS and taken to q and k in cache: dA never stored). The
+ * map y itself then gets a zero gradient: its whole derivative is already in dqk.
+ * Other backends have no such kernels: src/nn/self-attention.ts composes the map there.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
@@ -22,6 +28,8 @@ import { logitsGradient, softmaxGradValues } from './softmax-grad.js';
 export const ATTENTION_SOFTMAX = 'GankitAttentionSoftmax';
 export const ATTENTION_SOFTMAX_GRAD = 'GankitAttentionSoftmaxGrad';
 export const ATTENTION_BACKWARD = 'GankitAttentionBackward';
+export const ATTENTION_APPLY = 'GankitAttentionApply';
+export const ATTENTION_APPLY_BACKWARD = 'GankitAttentionApplyBackward';
 
 /** [batch, m, d] of qk [batch, m, 2d]; throws on any other shape. */
 function dims(kernel: string, qk: TensorInfo): [number, number, number] {
@@ -60,6 +68,41 @@ function attentionBackwardKernel(addon: NativeAddon): KernelFunc {
   };
 }
 
+function attentionApplyKernel(addon: NativeAddon): KernelFunc {
+  return (args) => {
+    const backend = args.backend as unknown as NativeBackend;
+    const { y, v, qk } = args.inputs as Record<string, TensorInfo>;
+    const [batch, m] = dims(ATTENTION_APPLY, qk);
+    const c = v.shape[2];
+    if (v.shape.length !== 3 || v.shape[0] !== batch || v.shape[1] !== m) throw new Error(`${ATTENTION_APPLY}: v is [${batch}, ${m}, c], got [${v.shape}]`);
+    const out = backend.pool.alloc(batch * m * c);
+    if (out.length > 0) addon.matmul(values(backend, y), values(backend, v), out, batch, m, c, m, false, false, m * m, m * c, null, -1, 0);
+    return backend.makeTensorInfo(v.shape.slice(), 'float32', out);
+  };
+}
+
+function attentionApplyBackwardKernel(addon: NativeAddon): KernelFunc {
+  return (args) => {
+    const backend = args.backend as unknown as NativeBackend;
+    const { dO, y, v, qk } = args.inputs as Record<string, TensorInfo>;
+    const [batch, m, d] = dims(ATTENTION_APPLY_BACKWARD, qk);
+    const c = v.shape[2];
+    if (backend.isZero(dO)) return [backend.zeroOutput(qk.shape.slice()), backend.zeroOutput(v.shape.slice())];
+    const dqk = backend.pool.alloc(batch * m * 2 * d), dv = backend.pool.alloc(batch * m * c);
+    if (batch * m * c > 0) {
+      addon.attentionApplyBackward(values(backend, dO), values(backend, y), values(backend, v), values(backend, qk), dqk, dv, batch, m, d, c);
+    } else {
+      dqk.fill(0);
+    }
+    return [backend.makeTensorInfo(qk.shape.slice(), 'float32', dqk), backend.makeTensorInfo(v.shape.slice(), 'float32', dv)];
+  };
+}
+
+/** y v, y = attentionSoftmax(qk) [b, m, m], v [b, m, c]; the gradient reaches qk directly. */
+export function attentionApply(y: Tensor, v: Tensor, qk: Tensor): Tensor {
+  return tf.engine().runKernel(ATTENTION_APPLY, { y, v, qk }, {} as NamedAttrMap) as Tensor;
+}
+
 /** softmax(q kᵀ) over the last axis, qk [b, m, 2d] holding q then k → [b, m, m]. */
 export function attentionSoftmax(qk: Tensor): Tensor {
   return tf.engine().runKernel(ATTENTION_SOFTMAX, { qk }, {} as NamedAttrMap) as Tensor;
@@ -82,6 +125,8 @@ const attentionGradient: GradConfig = {
   outputsToSave: [true],
   gradFunc: (dy, saved) => {
     const [qk, y] = saved;
+    // known zeros where GankitAttentionApply took the map's derivative on to qk itself
+    if ((tf.backend() as Partial<NativeBackend>).isZero?.(dy as Tensor)) return { qk: () => tf.zerosLike(qk) };
     return { qk: () => tf.engine().runKernel(ATTENTION_BACKWARD, { dy: dy as Tensor, y, qk }, {} as NamedAttrMap) as Tensor };
   },
 };
@@ -133,11 +178,50 @@ const attentionGradGradient: GradConfig = {
   },
 };
 
+const attentionApplyGradient: GradConfig = {
+  kernelName: ATTENTION_APPLY,
+  inputsToSave: ['y', 'v', 'qk'],
+  gradFunc: (dO, saved) => {
+    const [y, v, qk] = saved;
+    const [dqk, dv] = tf.engine().runKernel(ATTENTION_APPLY_BACKWARD, { dO: dO as Tensor, y, v, qk }, {} as NamedAttrMap) as Tensor[];
+    return { y: () => tf.zerosLike(y), v: () => dv, qk: () => dqk };
+  },
+};
+
+/**
+ * Gradient of [dqk, dv] = [GankitAttentionBackward(dA, y, qk), yᵀ dO], dA = dO vᵀ, given
+ * [gqk, gv]: GankitAttentionBackward's own gradient at (dA, y, qk), then the two products;
+ * y's part (dO gvᵀ from dv) goes on through the softmax to qk, as y is softmax(q kᵀ).
+ */
+const attentionApplyBackwardGradient: GradConfig = {
+  kernelName: ATTENTION_APPLY_BACKWARD,
+  inputsToSave: ['dO', 'y', 'v', 'qk'],
+  gradFunc: (dys, saved, attrs) => {
+    const [gqk, gv] = dys as Tensor[];
+    const [dO, y, v, qk] = saved;
+    const dA = tf.matMul(dO, v, false, true);
+    const inner = attentionBackwardGradient.gradFunc(gqk, [dA, y, qk], attrs);
+    const gdA = inner.dy(), viaMap = inner.qk();
+    // y's gradient dO gvᵀ, through the softmax and the scores q kᵀ to qk
+    const { q, k } = split(qk);
+    const gScores = attentionSoftmaxGrad(tf.matMul(dO, gv, false, true), y, qk);
+    const viaValues = tf.concat([tf.matMul(gScores, k), tf.matMul(gScores, q, true, false)], 2);
+    return {
+      dO: () => tf.add(tf.matMul(gdA, v), tf.matMul(y, gv)),
+      y: () => tf.zerosLike(y),
+      v: () => tf.matMul(gdA, dO, true, false),
+      qk: () => tf.add(viaMap, viaValues),
+    };
+  },
+};
+
 export function attentionKernelConfigs(addon: NativeAddon, backendName: string): tf.KernelConfig[] {
   return [
     { kernelName: ATTENTION_SOFTMAX, backendName, kernelFunc: attentionSoftmaxKernel(addon) },
     { kernelName: ATTENTION_SOFTMAX_GRAD, backendName, kernelFunc: softmaxGradValues(addon) },
     { kernelName: ATTENTION_BACKWARD, backendName, kernelFunc: attentionBackwardKernel(addon) },
+    { kernelName: ATTENTION_APPLY, backendName, kernelFunc: attentionApplyKernel(addon) },
+    { kernelName: ATTENTION_APPLY_BACKWARD, backendName, kernelFunc: attentionApplyBackwardKernel(addon) },
   ];
 }
 
@@ -150,4 +234,6 @@ export function registerNativeAttentionGradients(): void {
   tf.registerGradient(attentionGradient);
   tf.registerGradient(attentionBackwardGradient);
   tf.registerGradient(attentionGradGradient);
+  tf.registerGradient(attentionApplyGradient);
+  tf.registerGradient(attentionApplyBackwardGradient);
 }

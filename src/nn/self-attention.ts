@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ATTENTION_SOFTMAX, attentionSoftmax } from '../native/attention.js';
+import { ATTENTION_SOFTMAX, attentionApply, attentionSoftmax } from '../native/attention.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 type Kwargs = Record<string, unknown>;
@@ -68,17 +68,17 @@ export class SelfAttention2D extends tfl.layers.Layer {
       const flat = tf.reshape(x, [n * h * w, c]) as tf.Tensor2D;
       const qk = tf.reshape(tf.matMul(flat, tf.concat([this.wg.read(), this.wf.read()], 1) as tf.Tensor2D), [n, h * w, 2 * ck]);
       const v = tf.reshape(tf.matMul(flat, this.wh.read() as tf.Tensor2D), [n, h * w, c]) as tf.Tensor3D;
-      // attention[j, i]: how much output position j attends to input position i. The native
-      // backend computes it from qk in one kernel that never stores the scores
-      // (src/native/attention.ts).
-      let attention: tf.Tensor3D;
+      // The map [n, hw, hw], [j, i]: how much output position j attends to input position i,
+      // applied to v. The native backend computes the map from qk in one kernel that never
+      // stores the scores, and the gradient in one kernel (src/native/attention.ts).
+      let o: tf.Tensor;
       if (tf.getKernel(ATTENTION_SOFTMAX, tf.getBackend())) {
-        attention = attentionSoftmax(qk) as tf.Tensor3D;
+        o = attentionApply(attentionSoftmax(qk), v, qk);
       } else {
         const [g, f] = tf.split(qk, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
-        attention = tf.softmax(tf.matMul(g, f, false, true)) as tf.Tensor3D; // [n, hw, hw]
+        o = tf.matMul(tf.softmax(tf.matMul(g, f, false, true)) as tf.Tensor3D, v); // map [n, hw, hw]
       }
-      const o = tf.reshape(tf.matMul(attention, v), [n, h, w, c]);
+      o = tf.reshape(o, [n, h, w, c]);
       return tf.add(tf.mul(this.scale.read(), o), x);
     });
   }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { SelfAttention2D } from '../../src/nn/self-attention.js';
-import { ATTENTION_SOFTMAX, ATTENTION_BACKWARD } from '../../src/native/attention.js';
+import { ATTENTION_SOFTMAX, ATTENTION_APPLY_BACKWARD } from '../../src/native/attention.js';
 import { NATIVE_DISABLED, Rng, assertClose, requireNative } from './helpers.js';
 
 const rng = new Rng(23);
@@ -41,8 +41,13 @@ async function run(backend: string, k: Case, secondOrder: boolean): Promise<Floa
     const { grads } = tf.variableGrads(() => f(x) as tf.Scalar, model.trainableWeights.map((v) => v.read() as tf.Variable));
     const dx = tf.grad(f)(x);
     const res = [y, dx, ...Object.values(grads)];
-    // a gradient penalty's gradient: d/dx of ‖d(Σ w·y)/dx‖²
-    if (secondOrder) res.push(tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.grad(f)(v))))(x));
+    // a gradient penalty's gradients, as WGAN-GP and R1 take them: of ‖d(Σ w·y)/dx‖² by x
+    // and by each weight
+    if (secondOrder) {
+      const penalty = () => tf.sum(tf.square(tf.grad(f)(x))) as tf.Scalar;
+      res.push(tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.grad(f)(v))))(x));
+      res.push(...Object.values(tf.variableGrads(penalty, model.trainableWeights.map((v) => v.read() as tf.Variable)).grads));
+    }
     return res;
   });
   const data = out.map((t) => t.dataSync() as Float32Array);
@@ -91,9 +96,12 @@ describe('native self-attention', { skip: NATIVE_DISABLED }, () => {
     const k = makeCase([2, 4, 4, 16]);
     const want = await run('cpu', k, true);
     const got = await run('native', k, true);
-    let scale = 1;
-    for (const v of want[want.length - 1]) scale = Math.max(scale, Math.abs(v));
-    assertClose(got[got.length - 1], want[want.length - 1], 1e-3, 1e-5 * scale, 'd/dx of the penalty');
+    const names = ['x', 'query', 'key', 'value', 'γ'];
+    for (let i = 6; i < want.length; i++) {
+      let scale = 1e-3;
+      for (const v of want[i]) scale = Math.max(scale, Math.abs(v));
+      assertClose(got[i], want[i], 1e-3, 1e-5 * scale, `penalty by ${names[i - 6]}`);
+    }
   });
 
   it('runs the map and its gradient as the attention kernels on native, no Softmax', async () => {
@@ -103,7 +111,7 @@ describe('native self-attention', { skip: NATIVE_DISABLED }, () => {
     const x = tf.randomNormal([2, 4, 4, 16]);
     const info = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(model.apply(v, { training: true }) as tf.Tensor))(x));
     const names = info.kernelNames;
-    assert.ok(names.includes(ATTENTION_SOFTMAX) && names.includes(ATTENTION_BACKWARD), `kernels: ${names.join(', ')}`);
+    assert.ok(names.includes(ATTENTION_SOFTMAX) && names.includes(ATTENTION_APPLY_BACKWARD), `kernels: ${names.join(', ')}`);
     assert.ok(!names.includes('Softmax'), `kernels: ${names.join(', ')}`);
     tf.dispose([x, info.result as tf.Tensor]);
     model.dispose();

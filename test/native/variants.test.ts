@@ -17,7 +17,7 @@ import { createVariant } from '../../src/gans/index.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { iterationContext } from '../../src/train/trainer.js';
 import { NATIVE_DISABLED, requireNative } from './helpers.js';
-import { ATTENTION_SOFTMAX, ATTENTION_BACKWARD } from '../../src/native/attention.js';
+import { ATTENTION_SOFTMAX, ATTENTION_APPLY_BACKWARD } from '../../src/native/attention.js';
 
 /** cpu kernels that move no data here: a reshape or identity is a new reference, a same-dtype cast too. */
 const NO_DATA = new Set([tf.Reshape, tf.Identity, tf.Cast]);
@@ -62,7 +62,7 @@ describe('variant training steps stay on the native kernels', { skip: NATIVE_DIS
       s.step();
       const info = await tf.profile(() => s.step());
       const names = new Set(info.kernelNames);
-      for (const k of [ATTENTION_SOFTMAX, ATTENTION_BACKWARD]) assert.ok(names.has(k), `${k} did not run; kernels: ${[...names].join(', ')}`);
+      for (const k of [ATTENTION_SOFTMAX, ATTENTION_APPLY_BACKWARD]) assert.ok(names.has(k), `${k} did not run; kernels: ${[...names].join(', ')}`);
       assert.ok(!names.has(tf.Softmax), 'Softmax ran: the attention map was composed');
     } finally {
       s.dispose();

@@ -916,6 +916,45 @@ napi_value AttentionBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// attentionApplyBackward(dO, y, v, qk, dqk, dv, batch, m, d, c): the gradients of
+// o = y v[b] (y = attentionSoftmax(qk), v [batch, m, c]) given dO [batch, m, c], through y
+// on to qk: dv[b] = y^T dO, dA = dO v^T, dS = the softmax gradient of dA, then dq, dk as
+// attentionBackward. Each image's dA becomes its dS in place in a per-thread block that
+// stays in cache, and y is read once: the [batch, m, m] dA is never written out and read
+// back (two BatchMatMuls then attentionBackward did).
+napi_value AttentionApplyBackward(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 10)) THROW("attentionApplyBackward: 10 arguments");
+  F32(0, DO);
+  F32(1, Y);
+  F32(2, V);
+  F32(3, QK);
+  F32(4, DQK);
+  F32(5, DV);
+  const long batch = (long)num(env, a.v[6]), M = (long)num(env, a.v[7]), D = (long)num(env, a.v[8]),
+             C = (long)num(env, a.v[9]);
+  if (batch < 0 || M <= 0 || D <= 0 || C <= 0) THROW("attentionApplyBackward: sizes");
+  if ((long)DO.length != batch * M * C || (long)V.length != batch * M * C) THROW("attentionApplyBackward: dO or v is not [batch, m, c]");
+  if ((long)Y.length != batch * M * M) THROW("attentionApplyBackward: y is not [batch, m, m]");
+  if ((long)QK.length != batch * M * 2 * D) THROW("attentionApplyBackward: qk is not [batch, m, 2d]");
+  if ((long)DQK.length < batch * M * 2 * D || (long)DV.length < batch * M * C) THROW("attentionApplyBackward: outputs too small");
+  const Kern& k = *gk_kern();
+  const float *dO = F32P(DO), *y = F32P(Y), *v = F32P(V), *qk = F32P(QK);
+  float *dqk = F32P(DQK), *dv = F32P(DV);
+  static thread_local ScratchBuffer work;
+  gk_parallel(batch, gk_threads(), [&](long b) {
+    float* ds = work.get(M * M);
+    const float *yb = y + b * M * M, *dOb = dO + b * M * C, *vb = v + b * M * C, *q = qk + b * M * 2 * D;
+    gk_gemm(M, C, M, yb, 1, M, dOb, C, 1, dv + b * M * C, C, false);
+    gk_gemm(M, M, C, dOb, C, 1, vb, 1, C, ds, M, false);
+    k.softmax_grad(yb, ds, ds, M, M);  // in place: each element of dA is read before it is written
+    float* dq = dqk + b * M * 2 * D;
+    gk_gemm(M, D, M, ds, M, 1, q + D, 2 * D, 1, dq, 2 * D, false);
+    gk_gemm(M, D, M, ds, 1, M, q, 2 * D, 1, dq + D, 2 * D, false);
+  });
+  return nullptr;
+}
+
 // softmaxGrad(y, dy, dx, rows, cols): the gradient of softmax over rows [rows, cols] given
 // dy and the softmax y itself.
 napi_value SoftmaxGrad(napi_env env, napi_callback_info info) {
@@ -994,7 +1033,8 @@ napi_value Init(napi_env env, napi_value exports) {
              {"softmax", Softmax},
              {"softmaxGrad", SoftmaxGrad},
              {"attentionSoftmax", AttentionSoftmax},
-             {"attentionBackward", AttentionBackward}};
+             {"attentionBackward", AttentionBackward},
+             {"attentionApplyBackward", AttentionApplyBackward}};
   for (const auto& f : fns) {
     napi_value fn;
     if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn) != napi_ok) return nullptr;
