@@ -20,6 +20,18 @@ export function kernelFlops(name: string, inputs: NamedTensorInfoMap, attrs: Nam
     const n = tb ? b[b.length - 2] : b[b.length - 1];
     return 2 * Math.max(prod(a.slice(0, -2)), prod(b.slice(0, -2))) * m * n * k;
   }
+  // self-attention's fused kernels (src/native/attention.ts) count the products they
+  // replace (qk [b, m, 2d], v [b, m, c]): the scores q kᵀ; the map applied, y v; in the
+  // gradient dS k and dSᵀ q, and with the map's application also dO vᵀ and yᵀ dO
+  if (name === 'GankitAttentionSoftmax' || name === 'GankitAttentionBackward' || name === 'GankitAttentionApply' || name === 'GankitAttentionApplyBackward') {
+    const qk = shape('qk');
+    if (qk.length !== 3) return 0;
+    const [b, m] = qk, d = qk[2] / 2, c = shape('v')[2] ?? 0;
+    if (name === 'GankitAttentionSoftmax') return 2 * b * m * m * d;
+    if (name === 'GankitAttentionBackward') return 4 * b * m * m * d;
+    if (name === 'GankitAttentionApply') return 2 * b * m * m * c;
+    return 4 * b * m * m * d + 4 * b * m * m * c;
+  }
   if (name === tf.Conv2D || name === tf.FusedConv2D) {
     const x = shape('x'), f = shape('filter');
     if (x.length !== 4 || f.length !== 4) return 0;

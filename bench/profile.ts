@@ -6,6 +6,9 @@
  * (median wall clock), then runs the same iterations with a timer around every kernel and
  * sums kernel time per kernel name (and per input shapes), so that the gap between wall
  * clock and kernel time (the TF.js engine, tape and JavaScript between kernels) shows.
+ * `--clock cpu` times with the process's CPU time instead (user + system, all its threads):
+ * on a machine shared with other jobs, wall clock counts the time the others take; with
+ * GANKIT_THREADS=1 CPU time is the work each kernel does.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -23,6 +26,11 @@ if (!configName && !WORKLOADS.includes(workload)) throw new Error(`unknown workl
 const iters = Number(flag('iters', '10'));
 const backend = flag('backend', 'native');
 const top = Number(flag('top', '25'));
+const clock = flag('clock', 'wall');
+if (clock !== 'wall' && clock !== 'cpu') throw new Error(`--clock is wall or cpu, not ${clock}`);
+const now = clock === 'cpu'
+  ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }
+  : () => performance.now();
 await initBackend(backend as 'native');
 
 const trainer = configName
@@ -34,9 +42,9 @@ const trainer = configName
 for (let i = 0; i < 3; i++) trainer.iteration();
 const wall: number[] = [];
 for (let i = 0; i < iters; i++) {
-  const t = performance.now();
+  const t = now();
   trainer.iteration();
-  wall.push(performance.now() - t);
+  wall.push(now() - t);
 }
 wall.sort((a, b) => a - b);
 const median = wall[Math.floor(wall.length / 2)];
@@ -55,11 +63,11 @@ const stack: { name: string; key: string; child: number }[] = [];
 function timed<T>(name: string, key: string, f: () => T): T {
   const frame = { name, key, child: 0 };
   stack.push(frame);
-  const t = performance.now();
+  const t = now();
   try {
     return f();
   } finally {
-    const ms = performance.now() - t;
+    const ms = now() - t;
     stack.pop();
     if (stack.length > 0) stack[stack.length - 1].child += ms;
     kernelMs += ms - frame.child;
@@ -88,11 +96,11 @@ if (typeof deferring.defer === 'function') {
     return defer(shape, inputs, () => timed(`${name} (deferred)`, `${key} (deferred)`, run));
   };
 }
-const t0 = performance.now();
+const t0 = now();
 for (let i = 0; i < iters; i++) trainer.iteration();
-const timedWall = (performance.now() - t0) / iters;
+const timedWall = (now() - t0) / iters;
 const per = (x: number) => (x / iters).toFixed(2);
-console.log(`${workload} on ${backend}: wall ${median.toFixed(2)} ms/iter (median of ${iters}); with timers ${timedWall.toFixed(2)} ms/iter, of which kernels ${per(kernelMs)} ms in ${calls / iters} calls`);
+console.log(`${workload} on ${backend}: ${clock === 'cpu' ? 'CPU time' : 'wall'} ${median.toFixed(2)} ms/iter (median of ${iters}); with timers ${timedWall.toFixed(2)} ms/iter, of which kernels ${per(kernelMs)} ms in ${calls / iters} calls`);
 console.log('\nby kernel (ms/iter, calls/iter):');
 for (const [n, a] of [...byName].sort((x, y) => y[1].ms - x[1].ms).slice(0, top)) console.log(`  ${per(a.ms).padStart(8)}  ${String(a.calls / iters).padStart(5)}  ${n}`);
 console.log('\nby kernel and input shapes:');

@@ -66,6 +66,15 @@ export interface NativeAddon {
   gather(src: LayoutArray, dst: LayoutArray, indices: Int32Array, outer: number, axis: number, inner: number): void;
   /** Softmax of each row of x [rows, cols]. */
   softmax(x: Float32Array, y: Float32Array, rows: number, cols: number): void;
+  /** dx = the gradient of each row's softmax [rows, cols] given dy and the softmax y. */
+  softmaxGrad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number): void;
+  /** y[b] = softmax over rows of q[b] k[b]ᵀ, qk [batch, m, 2d] holding q then k, y [batch, m, m]. */
+  attentionSoftmax(qk: Float32Array, y: Float32Array, batch: number, m: number, d: number): void;
+  /** dqk: the gradient of y = attentionSoftmax(qk) given dy (y its output). */
+  attentionBackward(dy: Float32Array, y: Float32Array, qk: Float32Array, dqk: Float32Array, batch: number, m: number, d: number): void;
+  /** dqk, dv: the gradients of o = y v (y = attentionSoftmax(qk), v [batch, m, c]) given dO, through y on to qk. */
+  attentionApplyBackward(dO: Float32Array, y: Float32Array, v: Float32Array, qk: Float32Array, dqk: Float32Array, dv: Float32Array,
+    batch: number, m: number, d: number, c: number): void;
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, w2: Float32Array, m2: Float32Array, v2: Float32Array,
     lr: number, beta1: number, beta2: number, eps: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void;
   rmsprop(w: Float32Array, g: Float32Array, ms: Float32Array, mg: Float32Array | null, mom: Float32Array,

@@ -18,6 +18,8 @@ import { activationGradKernelConfig, registerNativeActivationGradients } from '.
 import { broadcastDivKernelConfig, registerNativeReductionGradients } from './reduction-grads.js';
 import { batchNormGradKernelConfig, registerNativeBatchNormGradient } from './batchnorm-grad.js';
 import { momentsKernelConfig } from './batchnorm-train.js';
+import { registerNativeSoftmaxGradient, softmaxGradKernelConfig } from './softmax-grad.js';
+import { attentionKernelConfigs, registerNativeAttentionGradients } from './attention.js';
 import { applyTfjsPatches } from './tfjs-patches.js';
 import {
   backpropFilterShape, backpropInputShape, deferrable, freeze, matmulShape, matmulTerm,
@@ -680,6 +682,8 @@ function nativeKernels(addon: NativeAddon): KernelConfig[] {
     broadcastDivKernelConfig(addon, NATIVE_BACKEND),
     batchNormGradKernelConfig(addon, NATIVE_BACKEND),
     momentsKernelConfig(addon, NATIVE_BACKEND),
+    softmaxGradKernelConfig(addon, NATIVE_BACKEND),
+    ...attentionKernelConfigs(addon, NATIVE_BACKEND),
     ...layoutKernels(addon).map(([name, f]) => k(name, f)),
   ];
 }
@@ -713,6 +717,8 @@ export function registerNativeBackend(): boolean {
   registerNativeActivationGradients(NATIVE_BACKEND);
   registerNativeReductionGradients(NATIVE_BACKEND);
   registerNativeBatchNormGradient(NATIVE_BACKEND);
+  registerNativeSoftmaxGradient(NATIVE_BACKEND);
+  registerNativeAttentionGradients();
   applyTfjsPatches(NATIVE_BACKEND, () => {
     const b = tf.engine().backend;
     return b instanceof NativeBackend && b.deferGradients ? b : null;

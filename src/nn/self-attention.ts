@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { ATTENTION_SOFTMAX, attentionApply, attentionSoftmax } from '../native/attention.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 type Kwargs = Record<string, unknown>;
@@ -60,14 +61,24 @@ export class SelfAttention2D extends tfl.layers.Layer {
       if (!this.wf || !this.wg || !this.wh || !this.scale) throw new Error('self-attention used before it was built');
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       const [n, h, w, c] = x.shape;
-      const flat = tf.reshape(x, [n, h * w, c]) as tf.Tensor3D;
-      const proj = (k: tfl.LayerVariable) => tf.reshape(tf.matMul(tf.reshape(flat, [n * h * w, c]), k.read() as tf.Tensor2D), [n, h * w, -1]) as tf.Tensor3D;
-      const f = proj(this.wf);
-      const g = proj(this.wg);
-      const v = proj(this.wh);
-      // attention[j, i]: how much output position j attends to input position i.
-      const attention = tf.softmax(tf.matMul(g, f, false, true)); // [n, hw, hw]
-      const o = tf.reshape(tf.matMul(attention, v), [n, h, w, c]);
+      // g and f (queries and keys, c/8 channels each) in one product with their kernels
+      // side by side, instead of two 8-column ones that computed mostly padding; h apart.
+      // The weights stay three variables.
+      const ck = this.wf.shape[1] as number;
+      const flat = tf.reshape(x, [n * h * w, c]) as tf.Tensor2D;
+      const qk = tf.reshape(tf.matMul(flat, tf.concat([this.wg.read(), this.wf.read()], 1) as tf.Tensor2D), [n, h * w, 2 * ck]);
+      const v = tf.reshape(tf.matMul(flat, this.wh.read() as tf.Tensor2D), [n, h * w, c]) as tf.Tensor3D;
+      // The map [n, hw, hw], [j, i]: how much output position j attends to input position i,
+      // applied to v. The native backend computes the map from qk in one kernel that never
+      // stores the scores, and the gradient in one kernel (src/native/attention.ts).
+      let o: tf.Tensor;
+      if (tf.getKernel(ATTENTION_SOFTMAX, tf.getBackend())) {
+        o = attentionApply(attentionSoftmax(qk), v, qk);
+      } else {
+        const [g, f] = tf.split(qk, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
+        o = tf.matMul(tf.softmax(tf.matMul(g, f, false, true)) as tf.Tensor3D, v); // map [n, hw, hw]
+      }
+      o = tf.reshape(o, [n, h, w, c]);
       return tf.add(tf.mul(this.scale.read(), o), x);
     });
   }

@@ -17,6 +17,7 @@ import { createVariant } from '../../src/gans/index.js';
 import { resolveConfig } from '../../src/train/config.js';
 import { iterationContext } from '../../src/train/trainer.js';
 import { NATIVE_DISABLED, requireNative } from './helpers.js';
+import { ATTENTION_SOFTMAX, ATTENTION_APPLY_BACKWARD } from '../../src/native/attention.js';
 
 /** cpu kernels that move no data here: a reshape or identity is a new reference, a same-dtype cast too. */
 const NO_DATA = new Set([tf.Reshape, tf.Identity, tf.Cast]);
@@ -51,6 +52,22 @@ describe('variant training steps stay on the native kernels', { skip: NATIVE_DIS
       }
     });
   }
+
+  // SAGAN's attention on the fast path: its map and the map's gradient are the fused native
+  // kernels (src/native/attention.ts), not a BatchMatMul and a Softmax with the composed
+  // softmax gradient (a fifth of the step, docs/speed.md "Variants table").
+  it('sagan-mnist: the attention map and its gradient are the fused native kernels', async () => {
+    const s = makeVariantStepper('sagan-mnist', { batch: 4 });
+    try {
+      s.step();
+      const info = await tf.profile(() => s.step());
+      const names = new Set(info.kernelNames);
+      for (const k of [ATTENTION_SOFTMAX, ATTENTION_APPLY_BACKWARD]) assert.ok(names.has(k), `${k} did not run; kernels: ${[...names].join(', ')}`);
+      assert.ok(!names.has(tf.Softmax), 'Softmax ran: the attention map was composed');
+    } finally {
+      s.dispose();
+    }
+  });
 
   // SeqGAN once needed --backend wasm: its GRU's SplitV (24 per forward pass) went to the cpu
   // kernel and took 5.35 of 6.0 s at batch 1,792 (docs/text.md). The GRU's time loop

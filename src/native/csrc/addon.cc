@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "scratch_buffer.h"
 #include "winograd.h"
 
 namespace {
@@ -228,9 +229,17 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   if (batch > 0 && (long)A.length < (batch - 1) * sA + M * K) THROW("matmul: a is smaller than its shape");
   if (batch > 0 && (long)B.length < (batch - 1) * sB + K * N) THROW("matmul: b is smaller than its shape");
   const long rsA = ta ? 1 : K, csA = ta ? M : 1, rsB = tb ? 1 : N, csB = tb ? K : 1;
-  for (long i = 0; i < batch; i++)
-    gk_gemm(M, N, K, F32P(A) + i * sA, rsA, csA, F32P(B) + i * sB, rsB, csB, F32P(C) + i * M * N, N,
-            accumulate);
+  const float *pa = F32P(A), *pb = F32P(B);
+  float* pc = F32P(C);
+  auto product = [&](long i) { gk_gemm(M, N, K, pa + i * sA, rsA, csA, pb + i * sB, rsB, csB, pc + i * M * N, N, accumulate); };
+  // A batch of many or small products (an attention map's, [196 x 8] * [8 x 196] per
+  // image): one product per task on one thread, not each product split between the
+  // threads with a hand-off per product (64 of them per kernel). The threads a product
+  // runs on change how its tiles are shared out, never the order of its sums.
+  const int nt = gk_threads();
+  if (batch >= 2 && nt > 1 && (batch >= 4L * nt || 2.0 * M * N * K < 8e6)) gk_parallel(batch, nt, product);
+  else
+    for (long i = 0; i < batch; i++) product(i);
   if (biasp || act >= 0) epilogue(F32P(C), batch * M, N, biasp, act, alpha);
   return nullptr;
 }
@@ -838,20 +847,131 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   const Kern& k = *gk_kern();
   const float* x = F32P(X);
   float* y = F32P(Y);
-  const int nt = threads_for(rows * cols);
-  gk_parallel_ranges(rows, nt, [&](long r0, long r1) {
-    for (long r = r0; r < r1; r++) {
-      const float* xr = x + r * cols;
-      float* yr = y + r * cols;
-      float m = xr[0];
-      for (long c = 1; c < cols; c++) m = xr[c] > m ? xr[c] : m;
-      for (long c = 0; c < cols; c++) yr[c] = xr[c] - m;
-      k.unary(5 /* exp */, yr, yr, cols, 0.f);
-      double s = 0.0;
-      for (long c = 0; c < cols; c++) s += yr[c];
-      const float inv = (float)(1.0 / s);
-      for (long c = 0; c < cols; c++) yr[c] *= inv;
-    }
+  gk_parallel_ranges(rows, threads_for(rows * cols), [&](long r0, long r1) {
+    k.softmax(x + r0 * cols, y + r0 * cols, r1 - r0, cols);
+  });
+  return nullptr;
+}
+
+// Self-attention's queries and keys side by side, qk [batch, m, 2d] (q = qk[..., :d], k =
+// qk[..., d:]: the layer's one product of its two projections), read in place.
+
+// attentionSoftmax(qk, y, batch, m, d): y[b] = softmax over rows of q[b] k[b]^T [m, m]. Each
+// image's scores go to a per-thread block that stays in cache (150 KB for 196 x 196) and
+// straight through softmax into y: the [batch, m, m] scores are never written out and read
+// back (a BatchMatMul then a Softmax did). The same GEMM and softmax code as those two
+// kernels, so the same values.
+napi_value AttentionSoftmax(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 5)) THROW("attentionSoftmax: 5 arguments");
+  F32(0, QK);
+  F32(1, Y);
+  const long batch = (long)num(env, a.v[2]), M = (long)num(env, a.v[3]), D = (long)num(env, a.v[4]);
+  if (batch < 0 || M <= 0 || D <= 0) THROW("attentionSoftmax: sizes");
+  if ((long)QK.length != batch * M * 2 * D) THROW("attentionSoftmax: qk is not [batch, m, 2d]");
+  if ((long)Y.length < batch * M * M) THROW("attentionSoftmax: output too small");
+  const Kern& k = *gk_kern();
+  const float* qk = F32P(QK);
+  float* y = F32P(Y);
+  static thread_local ScratchBuffer scores;
+  // one image per task (a single image runs on the calling thread, its GEMM on all threads)
+  gk_parallel(batch, gk_threads(), [&](long b) {
+    float* s = scores.get(M * M);
+    const float* q = qk + b * M * 2 * D;
+    gk_gemm(M, M, D, q, 2 * D, 1, q + D, 1, 2 * D, s, M, false);
+    k.softmax(s, y + b * M * M, M, M);
+  });
+  return nullptr;
+}
+
+// attentionBackward(dy, y, qk, dqk, batch, m, d): the gradient of y = attentionSoftmax(qk)
+// given dy: dS = y*(dy - sum(dy*y)) row by row, dq[b] = dS k[b], dk[b] = dS^T q[b], into
+// dqk [batch, m, 2d] side by side. Each image's dS goes to a per-thread block that stays in
+// cache and the two products read it there, with the GEMM paths the BatchMatMuls took:
+// the [batch, m, m] dS is never written out and read back twice (a softmax-gradient
+// kernel then two BatchMatMuls did).
+napi_value AttentionBackward(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 7)) THROW("attentionBackward: 7 arguments");
+  F32(0, DY);
+  F32(1, Y);
+  F32(2, QK);
+  F32(3, DQK);
+  const long batch = (long)num(env, a.v[4]), M = (long)num(env, a.v[5]), D = (long)num(env, a.v[6]);
+  if (batch < 0 || M <= 0 || D <= 0) THROW("attentionBackward: sizes");
+  if ((long)DY.length != batch * M * M || (long)Y.length != batch * M * M) THROW("attentionBackward: dy or y is not [batch, m, m]");
+  if ((long)QK.length != batch * M * 2 * D) THROW("attentionBackward: qk is not [batch, m, 2d]");
+  if ((long)DQK.length < batch * M * 2 * D) THROW("attentionBackward: output too small");
+  const Kern& k = *gk_kern();
+  const float *dy = F32P(DY), *y = F32P(Y), *qk = F32P(QK);
+  float* dqk = F32P(DQK);
+  static thread_local ScratchBuffer work;
+  gk_parallel(batch, gk_threads(), [&](long b) {
+    float* ds = work.get(M * M);
+    const long off = b * M * M, qoff = b * M * 2 * D;
+    k.softmax_grad(y + off, dy + off, ds, M, M);
+    gk_gemm(M, D, M, ds, M, 1, qk + qoff + D, 2 * D, 1, dqk + qoff, 2 * D, false);
+    gk_gemm(M, D, M, ds, 1, M, qk + qoff, 2 * D, 1, dqk + qoff + D, 2 * D, false);
+  });
+  return nullptr;
+}
+
+// attentionApplyBackward(dO, y, v, qk, dqk, dv, batch, m, d, c): the gradients of
+// o = y v[b] (y = attentionSoftmax(qk), v [batch, m, c]) given dO [batch, m, c], through y
+// on to qk: dv[b] = y^T dO, dA = dO v^T, dS = the softmax gradient of dA, then dq, dk as
+// attentionBackward. Each image's dA becomes its dS in place in a per-thread block that
+// stays in cache, and y is read once: the [batch, m, m] dA is never written out and read
+// back (two BatchMatMuls then attentionBackward did).
+napi_value AttentionApplyBackward(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 10)) THROW("attentionApplyBackward: 10 arguments");
+  F32(0, DO);
+  F32(1, Y);
+  F32(2, V);
+  F32(3, QK);
+  F32(4, DQK);
+  F32(5, DV);
+  const long batch = (long)num(env, a.v[6]), M = (long)num(env, a.v[7]), D = (long)num(env, a.v[8]),
+             C = (long)num(env, a.v[9]);
+  if (batch < 0 || M <= 0 || D <= 0 || C <= 0) THROW("attentionApplyBackward: sizes");
+  if ((long)DO.length != batch * M * C || (long)V.length != batch * M * C) THROW("attentionApplyBackward: dO or v is not [batch, m, c]");
+  if ((long)Y.length != batch * M * M) THROW("attentionApplyBackward: y is not [batch, m, m]");
+  if ((long)QK.length != batch * M * 2 * D) THROW("attentionApplyBackward: qk is not [batch, m, 2d]");
+  if ((long)DQK.length < batch * M * 2 * D || (long)DV.length < batch * M * C) THROW("attentionApplyBackward: outputs too small");
+  const Kern& k = *gk_kern();
+  const float *dO = F32P(DO), *y = F32P(Y), *v = F32P(V), *qk = F32P(QK);
+  float *dqk = F32P(DQK), *dv = F32P(DV);
+  static thread_local ScratchBuffer work;
+  gk_parallel(batch, gk_threads(), [&](long b) {
+    float* ds = work.get(M * M);
+    const float *yb = y + b * M * M, *dOb = dO + b * M * C, *vb = v + b * M * C, *q = qk + b * M * 2 * D;
+    gk_gemm(M, C, M, yb, 1, M, dOb, C, 1, dv + b * M * C, C, false);
+    gk_gemm(M, M, C, dOb, C, 1, vb, 1, C, ds, M, false);
+    k.softmax_grad(yb, ds, ds, M, M);  // in place: each element of dA is read before it is written
+    float* dq = dqk + b * M * 2 * D;
+    gk_gemm(M, D, M, ds, M, 1, q + D, 2 * D, 1, dq, 2 * D, false);
+    gk_gemm(M, D, M, ds, 1, M, q, 2 * D, 1, dq + D, 2 * D, false);
+  });
+  return nullptr;
+}
+
+// softmaxGrad(y, dy, dx, rows, cols): the gradient of softmax over rows [rows, cols] given
+// dy and the softmax y itself.
+napi_value SoftmaxGrad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args(env, info, &a, 5)) THROW("softmaxGrad: 5 arguments");
+  F32(0, Y);
+  F32(1, DY);
+  F32(2, DX);
+  const long rows = (long)num(env, a.v[3]), cols = (long)num(env, a.v[4]);
+  if (rows < 0 || cols <= 0) THROW("softmaxGrad: rows and cols");
+  if ((long)Y.length != rows * cols || (long)DY.length != rows * cols) THROW("softmaxGrad: y or dy is not rows * cols long");
+  if ((long)DX.length < rows * cols) THROW("softmaxGrad: output too small");
+  const Kern& k = *gk_kern();
+  const float *y = F32P(Y), *dy = F32P(DY);
+  float* dx = F32P(DX);
+  gk_parallel_ranges(rows, threads_for(rows * cols), [&](long r0, long r1) {
+    k.softmax_grad(y + r0 * cols, dy + r0 * cols, dx + r0 * cols, r1 - r0, cols);
   });
   return nullptr;
 }
@@ -910,7 +1030,11 @@ napi_value Init(napi_env env, napi_value exports) {
              {"moments", Moments},
              {"copy", Copy},
              {"gather", Gather},
-             {"softmax", Softmax}};
+             {"softmax", Softmax},
+             {"softmaxGrad", SoftmaxGrad},
+             {"attentionSoftmax", AttentionSoftmax},
+             {"attentionBackward", AttentionBackward},
+             {"attentionApplyBackward", AttentionApplyBackward}};
   for (const auto& f : fns) {
     napi_value fn;
     if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn) != napi_ok) return nullptr;

@@ -25,6 +25,9 @@ struct Kern {
   // y[j] (+)= sum_k coef[k] * rows[k * ld + j] for j < n (see kern.inc)
   void (*lincomb)(float* y, const float* coef, const float* rows, long ld, long K, long n, int accumulate);
   float (*dot)(const float* a, const float* b, long n);
+  // softmax of each row of x [rows x cols]; its gradient given dy and the softmax y
+  void (*softmax)(const float* x, float* y, long rows, long cols);
+  void (*softmax_grad)(const float* y, const float* dy, float* dx, long rows, long cols);
 };
 
 extern const Kern* const kern_avx512;  // null where not compiled
