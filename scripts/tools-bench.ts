@@ -58,8 +58,9 @@ for (const [arm, adversarialWeight] of [['pix2pix (L1 + GAN)', 1], ['U-Net, L1 o
   const t0 = Date.now();
   train(v, config, mnist);
   const n = Math.min(EVAL, v.pairs.heldOut.size);
-  heldIn = v.pairs.heldOut.inputs.subarray(0, n * 784);
-  heldTarget = modelToUnit(v.pairs.heldOut.targets.subarray(0, n * 784));
+  const held = v.pairs.pairsAt('heldOut', Array.from({ length: n }, (_, i) => i));
+  heldIn = held.inputs;
+  heldTarget = modelToUnit(held.targets);
   heldLabels = v.pairs.heldOut.labels!.subarray(0, n);
   const x = tf.tensor4d(heldIn, [n, 28, 28, 1]);
   const out = toUnit(v.translate(x));
