@@ -29,9 +29,11 @@ export function avatarLineArtSvg(o: AvatarOptions): string {
 export function renderAvatarLineArt(o: AvatarOptions, size: number): Uint8Array {
   const img = new Resvg(avatarLineArtSvg(o), { fitTo: { mode: 'width', value: size } }).render();
   if (img.width !== size || img.height !== size) throw new Error(`resvg rendered ${img.width}×${img.height}, not ${size}×${size}`);
+  // Read once: each read of resvg's `pixels` copies the whole buffer.
+  const rgba = img.pixels;
   const grey = new Uint8Array(size * size);
   // Everything is black or white on an opaque page, so red is the grey level.
-  for (let p = 0; p < size * size; p++) grey[p] = img.pixels[p * 4];
+  for (let p = 0; p < size * size; p++) grey[p] = rgba[p * 4];
   return grey;
 }
 
