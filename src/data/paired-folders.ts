@@ -24,7 +24,7 @@ export function parsePairSpec(arg: string): PairSpec {
   }
   if (parts.length === 1) return { kind: 'side-by-side', dir: parts[0] };
   const [dirA, dirB] = parts;
-  if (existsSync(dirA) && existsSync(dirB) && resolve(dirA) === resolve(dirB)) {
+  if (resolve(dirA) === resolve(dirB)) {
     throw new DataError(`pairs:${arg} names the same folder twice; for side-by-side A|B images give it once: pairs:${dirA}`);
   }
   return { kind: 'folders', dirA, dirB };
