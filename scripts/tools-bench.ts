@@ -1,7 +1,9 @@
 /**
  * pix2pix against the same U-Net on L1 alone, and SRGAN against bicubic and the same G on
- * MSE alone, on held-out digits: `npx tsx scripts/tools-bench.ts [steps]` (docs/tools.md).
- * Short runs on a shared CPU; the numbers are for comparing the arms, not for a leaderboard.
+ * MSE alone, on held-out pairs (docs/tools.md). Short runs on a shared CPU; the numbers are
+ * for comparing the arms, not for a leaderboard.
+ *   npx tsx scripts/tools-bench.ts [steps]                      digits: edges → digits, 7×7 → 28×28
+ *   npx tsx scripts/tools-bench.ts avatars [p2pSteps] [srSteps]  avatars: line art → colour, 16×16 → 64×64
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/index.js';
@@ -14,8 +16,15 @@ import type { GanVariant } from '../src/gans/types.js';
 import { imageGrid } from '../src/io/grid.js';
 import { writePng } from '../src/io/png.js';
 import { argmaxRows, classifierProbs, loadFeatureClassifier } from '../src/metrics/classifier.js';
+import { meanOf, ssim } from '../src/metrics/fidelity.js';
 import { resolveConfig } from '../src/train/config.js';
 import { iterationContext } from '../src/train/trainer.js';
+
+if (process.argv[2] === 'avatars') {
+  const { benchAvatars } = await import('./tools-bench-avatars.js');
+  await benchAvatars(Number(process.argv[3] ?? 400), Number(process.argv[4] ?? 250));
+  process.exit(0);
+}
 
 const steps = Number(process.argv[2] ?? 300);
 const EVAL = 500;
@@ -58,8 +67,9 @@ for (const [arm, adversarialWeight] of [['pix2pix (L1 + GAN)', 1], ['U-Net, L1 o
   const t0 = Date.now();
   train(v, config, mnist);
   const n = Math.min(EVAL, v.pairs.heldOut.size);
-  heldIn = v.pairs.heldOut.inputs.subarray(0, n * 784);
-  heldTarget = modelToUnit(v.pairs.heldOut.targets.subarray(0, n * 784));
+  const held = v.pairs.pairsAt('heldOut', Array.from({ length: n }, (_, i) => i));
+  heldIn = held.inputs;
+  heldTarget = modelToUnit(held.targets);
   heldLabels = v.pairs.heldOut.labels!.subarray(0, n);
   const x = tf.tensor4d(heldIn, [n, 28, 28, 1]);
   const out = toUnit(v.translate(x));
@@ -87,17 +97,20 @@ const hrLabels = mnist.labels!.subarray(size, size + EVAL);
 const lr = boxDownscale(hr, [EVAL, 28, 28, 1], 4);
 const sr: string[] = [];
 const bicubic = bicubicUpscale(lr, [EVAL, 7, 7, 1], 4).map((v) => Math.min(1, Math.max(0, v)));
-sr.push(`| bicubic | – | ${psnr(bicubic, hr, 784).toFixed(2)} | ${(100 * accuracy(bicubic, hrLabels)).toFixed(1)}% |`);
+const ssim28 = (a: Float32Array) => meanOf(ssim(a, hr, [EVAL, 28, 28, 1])).toFixed(3);
+sr.push(`| bicubic | – | ${psnr(bicubic, hr, 784).toFixed(2)} | ${ssim28(bicubic)} | ${(100 * accuracy(bicubic, hrLabels)).toFixed(1)}% | – |`);
 const srOut: Record<string, Float32Array> = {};
 for (const [arm, adversarialWeight] of [['SRGAN (MSE + 10⁻³ GAN)', 1e-3], ['same G, MSE only (SRResNet)', 0]] as const) {
   const config = resolveConfig({ variant: 'srgan', data: 'mnist', batchSize: 16, seed: 1, steps, options: { filters: 16, blocks: 2, adversarialWeight } }, 'images');
   const v = buildSrgan(config, trainSet);
+  const t0 = Date.now();
   train(v, config, trainSet);
+  const seconds = ((Date.now() - t0) / 1000).toFixed(0);
   const x = tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(lr, [EVAL, 7, 7, 1]), 2), 1));
   const out = toUnit(v.upscale(x));
   x.dispose();
   srOut[arm] = out;
-  sr.push(`| ${arm} | ${steps} | ${psnr(out, hr, 784).toFixed(2)} | ${(100 * accuracy(out, hrLabels)).toFixed(1)}% |`);
+  sr.push(`| ${arm} | ${steps} | ${psnr(out, hr, 784).toFixed(2)} | ${ssim28(out)} | ${(100 * accuracy(out, hrLabels)).toFixed(1)}% | ${seconds} s |`);
   v.dispose();
 }
 const g2 = new Float32Array(5 * k * 784);
@@ -109,5 +122,5 @@ g2.set(srOut['SRGAN (MSE + 10⁻³ GAN)'].subarray(0, k * 784), 2 * k * 784);
 g2.set(srOut['same G, MSE only (SRResNet)'].subarray(0, k * 784), 3 * k * 784);
 g2.set(hr.subarray(0, k * 784), 4 * k * 784);
 writePng('docs/tools-srgan.png', imageGrid(g2, [5 * k, 28, 28, 1], { cols: k, scale: 3 }));
-console.log('\n| ×4 from 7×7 | steps | PSNR dB ↑ | classifier acc. ↑ |\n| --- | --- | --- | --- |');
+console.log('\n| ×4 from 7×7 | steps | PSNR dB ↑ | SSIM ↑ | classifier acc. ↑ | train time |\n| --- | --- | --- | --- | --- | --- |');
 console.log(sr.join('\n'));

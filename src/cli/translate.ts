@@ -5,7 +5,7 @@ import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/inde
 import { isPix2Pix } from '../gans/pix2pix.js';
 import { imageGrid } from '../io/grid.js';
 import { readNpy, writeNpy } from '../io/npy.js';
-import { readPng, writePng } from '../io/png.js';
+import { readPng, writePng, type RgbaImage } from '../io/png.js';
 import type { RunHandle } from '../train/run.js';
 import { openTrainedRun, choiceFlag, intFlag, parseFlags, refuseExisting } from './args.js';
 import { UsageError } from './errors.js';
@@ -47,7 +47,18 @@ export function readImages(path: string, shape: readonly number[], what: string)
 /** Writes images in [0, 1]: .npy [N, h, w, c], or a .png of one image (unscaled) or a grid. */
 export function writeImages(path: string, data: Float32Array, shape: readonly [number, number, number, number]): void {
   if (extname(path).toLowerCase() === '.npy') writeNpy(path, { shape: [...shape], data });
-  else writePng(path, shape[0] === 1 ? imageGrid(data, shape, { cols: 1, scale: 1 }) : imageGrid(data, shape));
+  else writePng(path, shape[0] === 1 ? onePicture(data, shape) : imageGrid(data, shape));
+}
+
+/** One image as an RGBA picture of its own size (no grid gutter), so an output can be fed back as an input. */
+function onePicture(data: Float32Array, [, h, w, c]: readonly [number, number, number, number]): RgbaImage {
+  const rgba = new Uint8Array(h * w * 4);
+  const to8 = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
+  for (let p = 0; p < h * w; p++) {
+    for (let k = 0; k < 3; k++) rgba[p * 4 + k] = to8(data[p * c + (c >= 3 ? k : 0)]);
+    rgba[p * 4 + 3] = 255;
+  }
+  return { width: w, height: h, data: rgba };
 }
 
 /** The flags translate and upscale share, checked; opens the run. */

@@ -14,7 +14,8 @@ import { cacheKey, readCache, writeCache } from './cache.js';
 import { countProgress } from './decode-progress.js';
 
 const CACHE_VERSION = 1;
-const CACHE_KIND = 'avatars';
+export const AVATAR_CACHE_KIND = 'avatars';
+const CACHE_KIND = AVATAR_CACHE_KIND;
 export const AVATAR_DEFAULT_COUNT = 10000;
 export const AVATAR_DEFAULT_SIZE = 64;
 /** The data set's own seed: fixed, so `avatars` names one set whatever the run's seed. */
@@ -133,18 +134,19 @@ export function avatarTagNames(): string[] {
   return [...all].sort();
 }
 
-function avatarKey(count: number, size: number): string {
-  return cacheKey([CACHE_VERSION, 'adventurer-9', DATA_SEED, count, size]);
+/** The cache key of the first `count` avatars at `size`, coloured or as line art. */
+export function avatarKey(count: number, size: number, look: 'colour' | 'lineart' = 'colour'): string {
+  return cacheKey([CACHE_VERSION, 'adventurer-9', DATA_SEED, count, size, ...(look === 'lineart' ? ['lineart'] : [])]);
 }
 
-function checkArgs(count: number, size: number): void {
+export function checkAvatarArgs(count: number, size: number): void {
   if (!Number.isInteger(count) || count < 1) throw new DataError(`the avatar count must be a positive integer; got ${count}`);
   if (!Number.isInteger(size) || size < 8 || size > 1024) throw new DataError(`the avatar resolution must be an integer in 8..1024; got ${size}`);
 }
 
 /** Draws the avatar set into gankit's cache once (a progress bar meanwhile). */
 export async function prepareAvatars(count = AVATAR_DEFAULT_COUNT, size = AVATAR_DEFAULT_SIZE, opts: { quiet?: boolean } = {}): Promise<void> {
-  checkArgs(count, size);
+  checkAvatarArgs(count, size);
   const key = avatarKey(count, size);
   if (readCache<AvatarMeta>(CACHE_KIND, key)) return;
   const tagNames = avatarTagNames();
@@ -167,7 +169,7 @@ export async function prepareAvatars(count = AVATAR_DEFAULT_COUNT, size = AVATAR
 
 /** The avatars as a data set with multi-hot tags, from the cache prepareAvatars filled. */
 export function avatarDataset(count = AVATAR_DEFAULT_COUNT, size = AVATAR_DEFAULT_SIZE, mirror = false): ByteImageDataset {
-  checkArgs(count, size);
+  checkAvatarArgs(count, size);
   const cached = readCache<AvatarMeta>(CACHE_KIND, avatarKey(count, size));
   if (!cached) throw new DataError(`the avatars (${count} at ${size}×${size}) are not drawn yet: run them through gankit train, or call prepareDataset() first`);
   const { tagNames } = cached.meta;

@@ -16,6 +16,17 @@ export interface DecodeSettings {
   size: number;
   crop: CropMode;
   background: [number, number, number];
+  /**
+   * Decode only the left or the right half of the (upright) image, as if it were its own
+   * file: the pix2pix convention stores a pair A|B side by side in one image.
+   */
+  half?: 'left' | 'right';
+}
+
+/** The columns of one half of a `width`-wide image: [left, width]; an odd middle column belongs to neither. */
+export function halfColumns(width: number, half: 'left' | 'right'): [number, number] {
+  const w = Math.floor(width / 2);
+  return [half === 'left' ? 0 : width - w, w];
 }
 
 /** Reads an image file's dimensions, and decodes and resizes it to a square RGB image. */
@@ -47,7 +58,15 @@ async function sharpDecoder(sharp: SharpModule): Promise<ImageDecoder> {
       const [r, g, b] = s.background;
       const background = { r, g, b, alpha: 1 };
       const img = sharp(path, { pages: 1, failOn: 'error' }).rotate();
-      const { width = 0, height = 0 } = await img.metadata();
+      const m = await img.metadata();
+      const { width = 0, height = 0 } = m;
+      if (s.half) {
+        // rotate() before extract(): the halves are of the upright picture.
+        const [uw, uh] = (m.orientation ?? 1) >= 5 ? [height, width] : [width, height];
+        const [left, w] = halfColumns(uw, s.half);
+        if (w < 1) throw new Error(`${uw}×${uh} is too narrow to split into halves`);
+        img.extract({ left, top: 0, width: w, height: uh });
+      }
       const { data, info } = await img
         .flatten({ background })
         .resize(s.size, s.size, { fit: fits[s.crop], position: 'centre', kernel: 'lanczos3', background })
@@ -103,13 +122,19 @@ export function pureJsDecoder(): ImageDecoder {
     },
     async decode(path, s) {
       const { data, width, height } = readRgbaJs(path);
-      const rgb = new Float32Array(width * height * 3);
-      for (let p = 0; p < width * height; p++) {
-        const a = data[p * 4 + 3] / 255;
-        for (let k = 0; k < 3; k++) rgb[p * 3 + k] = data[p * 4 + k] * a + s.background[k] * (1 - a);
+      // A half is copied out first, so the resampling kernel never reaches across the seam.
+      const [left, w] = s.half ? halfColumns(width, s.half) : [0, width];
+      if (w < 1) throw new Error(`${width}×${height} is too narrow to split into halves`);
+      const rgb = new Float32Array(w * height * 3);
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < w; x++) {
+          const q = (y * width + left + x) * 4;
+          const a = data[q + 3] / 255;
+          for (let k = 0; k < 3; k++) rgb[(y * w + x) * 3 + k] = data[q + k] * a + s.background[k] * (1 - a);
+        }
       }
-      const g = cropGeometry(width, height, s.size, s.crop);
-      const resized = resizeLanczos(rgb, width, height, 3, g.rect, g.outW, g.outH);
+      const g = cropGeometry(w, height, s.size, s.crop);
+      const resized = resizeLanczos(rgb, w, height, 3, g.rect, g.outW, g.outH);
       const out = new Uint8Array(s.size * s.size * 3);
       for (let p = 0; p < s.size * s.size; p++) out.set(s.background, p * 3);
       for (let y = 0; y < g.outH; y++) {

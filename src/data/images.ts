@@ -63,12 +63,18 @@ function checkFolder(dir: string): string[] {
   return files;
 }
 
-function folderKey(dir: string, files: string[], o: DataOptions): string {
+/** How a folder is decoded beyond its data options: the whole image, or one half of each (side-by-side pairs). */
+export interface FolderPart {
+  half?: 'left' | 'right';
+}
+
+function folderKey(dir: string, files: string[], o: DataOptions, part: FolderPart = {}): string {
   const stamps = files.map((f) => {
     const s = statSync(join(dir, f));
     return [f, s.size, Math.round(s.mtimeMs)];
   });
-  return cacheKey([CACHE_VERSION, resolve(dir), stamps, o.resolution ?? 'auto', o.crop, o.background.toLowerCase()]);
+  // A whole-image entry keeps the key it had before halves existed.
+  return cacheKey([CACHE_VERSION, resolve(dir), stamps, o.resolution ?? 'auto', o.crop, o.background.toLowerCase(), ...(part.half ? [part.half] : [])]);
 }
 
 /** The default side: the smallest power of two ≥ 32 covering the median short side, at most 64. */
@@ -85,31 +91,41 @@ function skippedLine(dir: string, skipped: FolderMeta['skipped'], total: number)
   return `${dir}: skipped ${skipped.length} of ${total} files that could not be read: ${names}${skipped.length > 3 ? ', …' : ''}`;
 }
 
-async function decodeAll(dir: string, files: string[], decoder: ImageDecoder, o: DataOptions, opts: PrepareOptions): Promise<{ bytes: Uint8Array; meta: FolderMeta }> {
+/** Side-by-side pairs: an image narrower than this many times its height is not two pictures. */
+const SIDE_BY_SIDE_MIN_ASPECT = 1.5;
+
+async function decodeAll(dir: string, files: string[], decoder: ImageDecoder, o: DataOptions, opts: PrepareOptions, part: FolderPart = {}): Promise<{ bytes: Uint8Array; meta: FolderMeta }> {
   const skipped: FolderMeta['skipped'] = [];
   const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 80);
-  const readable = files.filter((f) => {
+  let readable = files.filter((f) => {
     if (decoder.extensions.includes(extname(f).toLowerCase())) return true;
     skipped.push({ file: f, reason: `${extname(f)} needs sharp` });
     return false;
   });
   let resolution = o.resolution;
-  if (resolution === undefined) {
+  if (resolution === undefined || part.half) {
     const sides: number[] = [];
+    const narrow = new Set<string>();
     for (const f of readable) {
       try {
         const d = await decoder.dimensions(join(dir, f));
-        sides.push(Math.min(d.width, d.height));
+        if (part.half && d.width < SIDE_BY_SIDE_MIN_ASPECT * d.height) {
+          narrow.add(f);
+          skipped.push({ file: f, reason: `${d.width}×${d.height} is not two images side by side` });
+          continue;
+        }
+        sides.push(part.half ? Math.min(Math.floor(d.width / 2), d.height) : Math.min(d.width, d.height));
       } catch {
         // Reported once, by the decode pass below.
       }
     }
-    resolution = defaultResolution(sides);
+    readable = readable.filter((f) => !narrow.has(f));
+    resolution ??= defaultResolution(sides);
   }
   const per = resolution * resolution * 3;
   const slots: (Uint8Array | null)[] = new Array(readable.length).fill(null);
-  const progress = countProgress(`decoding ${dir}`, readable.length, { quiet: opts.quiet });
-  const settings = { size: resolution, crop: o.crop, background: parseHexColour(o.background) };
+  const progress = countProgress(`decoding ${dir}${part.half ? ` (${part.half} halves)` : ''}`, readable.length, { quiet: opts.quiet });
+  const settings = { size: resolution, crop: o.crop, background: parseHexColour(o.background), half: part.half };
   let next = 0;
   let done = 0;
   // A few decodes in flight keep sharp's thread pool busy without holding many files open.
@@ -145,21 +161,46 @@ async function decodeAll(dir: string, files: string[], decoder: ImageDecoder, o:
  * and a line about unreadable files. Nothing is written into the folder.
  */
 export async function prepareImageFolder(dir: string, input: DataOptionsInput | undefined, opts: PrepareOptions = {}): Promise<void> {
-  const o = parseDataOptions(input);
+  await prepareFolder(dir, parseDataOptions(input), opts);
+}
+
+/** prepareImageFolder for parsed options and one part of each image; returns the decoded side. */
+export async function prepareFolder(dir: string, o: DataOptions, opts: PrepareOptions = {}, part: FolderPart = {}): Promise<{ resolution: number }> {
   const files = checkFolder(dir);
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  const key = folderKey(dir, files, o);
+  const key = folderKey(dir, files, o, part);
   const cached = readCache<FolderMeta>(CACHE_KIND, key);
   if (cached) {
     checkDecoded(dir, cached.meta, o, files.length);
-    return;
+    return { resolution: cached.meta.resolution };
   }
   const { decoder, notice } = await imageDecoder();
   if (notice) log(`note: ${notice}`);
-  const { bytes, meta } = await decodeAll(dir, files, decoder, o, opts);
+  const { bytes, meta } = await decodeAll(dir, files, decoder, o, opts, part);
   checkDecoded(dir, meta, o, files.length);
   if (meta.skipped.length && !opts.quiet) log(`warning: ${skippedLine(dir, meta.skipped, files.length)} (--strict makes this an error)`);
   writeCache(CACHE_KIND, key, meta, bytes);
+  return { resolution: meta.resolution };
+}
+
+/** A decoded folder as bytes: its files (relative, sorted), side and channels. */
+export interface DecodedFolder {
+  files: string[];
+  resolution: number;
+  channels: 1 | 3;
+  /** files.length × resolution² × channels bytes, NHWC. */
+  pixels: Uint8Array;
+}
+
+/** What prepareFolder left in the cache for these options and part, with the channels chosen. */
+export function readDecodedFolder(dir: string, o: DataOptions, part: FolderPart = {}): DecodedFolder {
+  const files = checkFolder(dir);
+  const cached = readCache<FolderMeta>(CACHE_KIND, folderKey(dir, files, o, part));
+  if (!cached) throw new DataError(`${dir} is not decoded yet (or changed since): run it through gankit train, or call prepareDataset() first`);
+  const { meta } = cached;
+  checkDecoded(dir, meta, o, files.length);
+  const channels = channelsOf(dir, meta, o.channels);
+  return { files: meta.files, resolution: meta.resolution, channels, pixels: channels === 3 ? cached.bytes : toGrey(cached.bytes) };
 }
 
 function checkDecoded(dir: string, meta: FolderMeta, o: DataOptions, total: number): void {

@@ -8,7 +8,9 @@ import { stackedMnistDataset } from './stacked-mnist.js';
 import { pointsFileDataset } from './points-file.js';
 import { imageFolderDataset, prepareImageFolder, parseDataOptions, type PrepareOptions } from './images.js';
 import { avatarDataset, prepareAvatars, AVATAR_DEFAULT_COUNT, AVATAR_DEFAULT_SIZE } from './avatars.js';
-import type { DataOptionsInput } from './options.js';
+import { avatarLineArtDataset, prepareAvatarLineArt } from './avatar-pairs.js';
+import type { DataOptions, DataOptionsInput } from './options.js';
+import { parsePairSpec, pairFolderDataset, preparePairs, type PairSpec } from './paired-folders.js';
 import { textFileDataset, wordsDataset } from './text.js';
 import { digitEdgesDataset } from './paired.js';
 
@@ -24,7 +26,9 @@ export { avatarDataset, prepareAvatars, avatarOptions, avatarTags, avatarTagName
 export { DataOptionsSchema, CROP_MODES, type DataOptions, type DataOptionsInput, type CropMode } from './options.js';
 export { cacheRoot } from './cache.js';
 export { isTextDataset, textDataset, type TextCodec, type TextDataset } from './text.js';
-export { isPaired, digitEdgesDataset, type PairedDataset } from './paired.js';
+export { isPaired, digitEdgesDataset, pairedDataset, type PairedDataset, type PairSide } from './paired.js';
+export { parsePairSpec, preparePairs, pairFolderDataset, type PairSpec } from './paired-folders.js';
+export { avatarLineArtDataset, prepareAvatarLineArt, avatarLineArtSvg } from './avatar-pairs.js';
 
 type Loader = (arg: string) => Dataset;
 const named = new Map<string, { load: () => Dataset; summary: string }>();
@@ -50,20 +54,33 @@ registerDataPrefix('points', pointsFileDataset, '2D points from an [N, 2] .npy (
 registerDataset('words', wordsDataset, 'English words of 3-8 letters (an-array-of-english-words), 1 in 10 held out');
 registerDataPrefix('text', textFileDataset, 'one sequence per line from a local text file (text:FILE@MAXLEN, default 16 characters)');
 
+type ImageSpec =
+  | { kind: 'folder'; dir: string }
+  | { kind: 'avatars'; count: number; size: number; mirror: boolean }
+  | { kind: 'avatar-lineart'; count: number; size: number; mirror: boolean }
+  | { kind: 'pairs'; pairs: PairSpec; options: DataOptions };
+
 /** The data sets read through the image pipeline, which take dataOptions and need prepareDataset first. */
-function imageSpec(spec: string, input: DataOptionsInput | undefined): { kind: 'folder'; dir: string } | { kind: 'avatars'; count: number; size: number; mirror: boolean } | null {
+function imageSpec(spec: string, input: DataOptionsInput | undefined): ImageSpec | null {
   if (spec.startsWith('images:')) return { kind: 'folder', dir: spec.slice('images:'.length) };
-  const m = /^avatars(?::(\d+))?$/.exec(spec);
+  if (spec.startsWith('pairs:')) {
+    const o = parseDataOptions(input);
+    if (o.labels) throw new DataError('--labels is for images:DIR; pairs:DIR_A,DIR_B pair images by name and take no tags');
+    return { kind: 'pairs', pairs: parsePairSpec(spec.slice('pairs:'.length)), options: o };
+  }
+  const m = /^(avatars|avatar-lineart)(?::(\d+))?$/.exec(spec);
   if (!m) return null;
   const o = parseDataOptions(input);
-  if (o.crop !== 'center' || o.channels === 1 || o.labels || o.strict) {
-    throw new DataError('avatars take --resolution, --mirror and a count (avatars:N) only; --crop, --channels 1, --labels and --strict are for images:DIR');
+  const kind = m[1] as 'avatars' | 'avatar-lineart';
+  // Line art is grey and its targets colour by construction, so --channels has nothing to choose.
+  if (o.crop !== 'center' || o.channels === 1 || (kind === 'avatar-lineart' && o.channels !== undefined) || o.labels || o.strict) {
+    throw new DataError(`${kind} take${kind === 'avatars' ? '' : 's'} --resolution, --mirror and a count (${kind}:N) only; --crop, --channels${kind === 'avatars' ? ' 1' : ''}, --labels and --strict are for images:DIR`);
   }
-  return { kind: 'avatars', count: Number(m[1] ?? o.count ?? AVATAR_DEFAULT_COUNT), size: o.resolution ?? AVATAR_DEFAULT_SIZE, mirror: o.mirror };
+  return { kind, count: Number(m[2] ?? o.count ?? AVATAR_DEFAULT_COUNT), size: o.resolution ?? AVATAR_DEFAULT_SIZE, mirror: o.mirror };
 }
 
 export function datasetNames(): string[] {
-  return [...named.keys(), 'avatars[:N]', 'images:DIR', ...[...prefixed.keys()].map((p) => `${p}:PATH`)];
+  return [...named.keys(), 'avatars[:N]', 'avatar-lineart[:N]', 'images:DIR', 'pairs:DIR_A,DIR_B', 'pairs:DIR', ...[...prefixed.keys()].map((p) => `${p}:PATH`)];
 }
 
 /**
@@ -74,6 +91,8 @@ export async function prepareDataset(spec: string, input?: DataOptionsInput, opt
   const img = imageSpec(spec, input);
   if (img?.kind === 'folder') await prepareImageFolder(img.dir, input, opts);
   else if (img?.kind === 'avatars') await prepareAvatars(img.count, img.size, opts);
+  else if (img?.kind === 'avatar-lineart') await prepareAvatarLineArt(img.count, img.size, opts);
+  else if (img?.kind === 'pairs') await preparePairs(img.pairs, img.options, opts);
 }
 
 /** Whether a `--data` value names points, images or text, without loading it where that is costly. */
@@ -86,7 +105,9 @@ export function loadDataset(spec: string, input?: DataOptionsInput): Dataset {
   const img = imageSpec(spec, input);
   if (img?.kind === 'folder') return imageFolderDataset(img.dir, input);
   if (img?.kind === 'avatars') return avatarDataset(img.count, img.size, img.mirror);
-  if (input && Object.keys(input).length > 0) throw new DataError(`'${spec}' takes no data options (--resolution, --crop, --channels, --mirror, --labels, --strict are for images:DIR and avatars)`);
+  if (img?.kind === 'avatar-lineart') return avatarLineArtDataset(img.count, img.size, img.mirror);
+  if (img?.kind === 'pairs') return pairFolderDataset(img.pairs, img.options, spec);
+  if (input && Object.keys(input).length > 0) throw new DataError(`'${spec}' takes no data options (--resolution, --crop, --channels, --mirror, --labels, --strict are for images:DIR, pairs:DIR_A,DIR_B and avatars)`);
   const plain = named.get(spec);
   if (plain) return plain.load();
   const colon = spec.indexOf(':');

@@ -1,23 +1,24 @@
 import type { Rng } from '../core/rng.js';
 import { loadBundledDigits } from './mnist.js';
 import { unitToModel } from './stored.js';
-import { sampleElementCount, type Batch, type Dataset } from './types.js';
+import { DataError, sampleElementCount, type Batch, type Dataset } from './types.js';
 
 /**
  * Paired images, as pix2pix trains on: each input image has its target (an edge map and
- * its digit). `sample` draws targets, so any variant can use the set as plain data;
- * `samplePairs` draws aligned (input, target) batches from the training part, and
- * `heldOut` keeps pairs no training step sees, for measuring translation quality.
+ * its digit, line art and its coloured avatar). `sample` draws targets, so any variant can
+ * use the set as plain data; `samplePairs` draws aligned (input, target) batches from the
+ * training part, and `heldOut` names pairs no training step sees, for measuring
+ * translation quality. Pairs are read one batch at a time (`pairsAt`), so a set may keep
+ * its images as bytes.
  */
 export interface PairedDataset extends Dataset {
   readonly kind: 'images';
   /** Shape of one input image, [h, w, c]. */
   readonly inputShape: readonly number[];
-  /** Inputs and targets of the training pairs, model space [-1, 1], row-major NHWC. */
-  readonly inputs: Float32Array;
-  readonly targets: Float32Array;
   readonly labels?: Int32Array;
-  readonly heldOut: { readonly inputs: Float32Array; readonly targets: Float32Array; readonly labels?: Int32Array; readonly size: number };
+  readonly heldOut: { readonly size: number; readonly labels?: Int32Array };
+  /** Pairs by index within the training part or the held-out part, model space [-1, 1], NHWC, never mirrored. */
+  pairsAt(part: 'train' | 'heldOut', indices: ArrayLike<number>): { inputs: Float32Array; targets: Float32Array };
   samplePairs(batchSize: number, rng: Rng): { inputs: Float32Array; targets: Float32Array };
 }
 
@@ -101,51 +102,92 @@ export function bicubicUpscale(images: Float32Array, shape: readonly [number, nu
   return out;
 }
 
-/** A paired set from aligned inputs and targets (model space); the last `heldOutCount` pairs are held out. */
+/**
+ * One side of a paired set: images of `shape`, as model-space floats or as bytes 0..255
+ * (turned into [-1, 1] per batch); `rows` maps pair i to a row of `data` (default: row i).
+ */
+export interface PairSide {
+  data: Float32Array | Uint8Array;
+  shape: readonly number[];
+  rows?: Int32Array;
+}
+
+/** Copies row `row` of a side into `dst` at `at`, in model space, mirrored left-right when asked. */
+function rowCopier(side: PairSide): (pair: number, dst: Float32Array, at: number, flip: boolean) => void {
+  const [h, w, c] = side.shape;
+  const per = h * w * c;
+  const { data, rows } = side;
+  const scale = data instanceof Uint8Array ? 1 / 127.5 : 1;
+  const shift = data instanceof Uint8Array ? -1 : 0;
+  return (pair, dst, at, flip) => {
+    const src = (rows ? rows[pair] : pair) * per;
+    if (!flip) {
+      for (let k = 0; k < per; k++) dst[at + k] = data[src + k] * scale + shift;
+      return;
+    }
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++) dst[at + (y * w + x) * c + k] = data[src + (y * w + (w - 1 - x)) * c + k] * scale + shift;
+  };
+}
+
+/**
+ * A paired set from aligned inputs and targets; the last `heldOutCount` pairs are held
+ * out. `mirror` flips a drawn pair's input and target together (one coin per pair).
+ */
 export function pairedDataset(opts: {
   name: string;
-  inputShape: readonly number[];
-  shape: readonly number[];
-  inputs: Float32Array;
-  targets: Float32Array;
+  inputs: PairSide;
+  targets: PairSide;
   labels?: Int32Array;
   numClasses?: number;
   heldOutCount: number;
+  mirror?: boolean;
 }): PairedDataset {
-  const inPer = sampleElementCount(opts.inputShape);
-  const outPer = sampleElementCount(opts.shape);
-  const total = opts.targets.length / outPer;
+  const inPer = sampleElementCount(opts.inputs.shape);
+  const outPer = sampleElementCount(opts.targets.shape);
+  const total = opts.inputs.rows?.length ?? opts.inputs.data.length / inPer;
+  const totalTargets = opts.targets.rows?.length ?? opts.targets.data.length / outPer;
+  if (total !== totalTargets) throw new DataError(`${opts.name}: ${total} inputs but ${totalTargets} targets`);
+  if (!Number.isInteger(opts.heldOutCount) || opts.heldOutCount < 0 || opts.heldOutCount >= total) {
+    throw new DataError(`${opts.name}: cannot hold out ${opts.heldOutCount} of ${total} pairs and train on the rest`);
+  }
   const size = total - opts.heldOutCount;
-  const inputs = opts.inputs.subarray(0, size * inPer);
-  const targets = opts.targets.subarray(0, size * outPer);
+  const copyInput = rowCopier(opts.inputs);
+  const copyTarget = rowCopier(opts.targets);
   const labels = opts.labels?.subarray(0, size);
-  const draw = (batchSize: number, rng: Rng) => {
-    const a = new Float32Array(batchSize * inPer);
-    const b = new Float32Array(batchSize * outPer);
-    const l = labels ? new Int32Array(batchSize) : undefined;
-    for (let i = 0; i < batchSize; i++) {
-      const j = rng.int(size);
-      a.set(inputs.subarray(j * inPer, (j + 1) * inPer), i * inPer);
-      b.set(targets.subarray(j * outPer, (j + 1) * outPer), i * outPer);
-      if (l && labels) l[i] = labels[j];
+  const mirror = opts.mirror === true;
+  const gather = (indices: ArrayLike<number>, offset: number, flips?: boolean[]) => {
+    const a = new Float32Array(indices.length * inPer);
+    const b = new Float32Array(indices.length * outPer);
+    for (let i = 0; i < indices.length; i++) {
+      copyInput(offset + indices[i], a, i * inPer, flips?.[i] ?? false);
+      copyTarget(offset + indices[i], b, i * outPer, flips?.[i] ?? false);
     }
-    return { inputs: a, targets: b, labels: l };
+    return { inputs: a, targets: b };
+  };
+  const draw = (batchSize: number, rng: Rng) => {
+    const picks: number[] = [];
+    const flips: boolean[] = [];
+    for (let i = 0; i < batchSize; i++) {
+      picks.push(rng.int(size));
+      flips.push(mirror && rng.uniform() < 0.5);
+    }
+    return { ...gather(picks, 0, flips), labels: labels ? Int32Array.from(picks, (j) => labels[j]) : undefined };
   };
   return {
     name: opts.name,
     kind: 'images',
-    shape: opts.shape,
-    inputShape: opts.inputShape,
+    shape: [...opts.targets.shape],
+    inputShape: [...opts.inputs.shape],
     size,
     numClasses: opts.numClasses,
-    inputs,
-    targets,
     labels,
-    heldOut: {
-      inputs: opts.inputs.subarray(size * inPer),
-      targets: opts.targets.subarray(size * outPer),
-      labels: opts.labels?.subarray(size),
-      size: opts.heldOutCount,
+    heldOut: { labels: opts.labels?.subarray(size), size: opts.heldOutCount },
+    pairsAt: (part, indices) => {
+      const limit = part === 'train' ? size : opts.heldOutCount;
+      for (let i = 0; i < indices.length; i++) if (!(indices[i] >= 0 && indices[i] < limit)) throw new DataError(`${opts.name}: no ${part} pair ${indices[i]} (it has ${limit})`);
+      return gather(indices, part === 'train' ? 0 : size);
     },
     samplePairs: (batchSize, rng) => {
       const { inputs: a, targets: b } = draw(batchSize, rng);
@@ -166,10 +208,8 @@ export function digitEdgesDataset(): PairedDataset {
   const { images, labels, count } = loadBundledDigits();
   return pairedDataset({
     name: 'mnist-edges',
-    inputShape: [28, 28, 1],
-    shape: [28, 28, 1],
-    inputs: unitToModel(sobelEdges(images, count, 28, 28)),
-    targets: unitToModel(Float32Array.from(images)),
+    inputs: { data: unitToModel(sobelEdges(images, count, 28, 28)), shape: [28, 28, 1] },
+    targets: { data: unitToModel(Float32Array.from(images)), shape: [28, 28, 1] },
     labels,
     numClasses: 10,
     heldOutCount: HELD_OUT_DIGITS,

@@ -53,11 +53,12 @@ export function roundDropoutSeed(ctx: IterationContext, sub: number): number {
   return ctx.rng(STREAM.dropout, sub).int(2 ** 31);
 }
 
-/** The paired set a run trains on: the data itself, or digit edges → digits for the bundled digits. */
+/** The paired set a run trains on: the data itself (mnist-edges, avatar-lineart, pairs:...), or digit edges → digits for the bundled digits. */
 function pairsFor(data: Dataset): PairedDataset {
   if (isPaired(data)) return data;
   if (data.name === 'mnist') return digitEdgesDataset();
-  throw new ConfigError(`pix2pix needs paired images; '${data.name}' is one set (use --data mnist for digit edges → digits, or --data mnist-edges)`);
+  const hint = data.name.startsWith('avatars') ? '--data avatar-lineart for avatar line art → colour, ' : '';
+  throw new ConfigError(`pix2pix needs paired images; '${data.name}' is one set (use ${hint}--data mnist for digit edges → digits, or your own: --data pairs:DIR_A,DIR_B or pairs:DIR of side-by-side A|B images)`);
 }
 
 /**
@@ -91,19 +92,13 @@ export function buildPix2Pix(config: RunConfig, data: Dataset): Pix2PixVariant {
     return [tf.tensor(b.inputs, [ctx.batchSize, ...inputShape]), tf.tensor(b.targets, [ctx.batchSize, ...dataShape])];
   }
 
-  /** n held-out inputs (cycling), the first of the held-out set, so grids over training are comparable. */
+  /** n held-out pairs (cycling; training pairs when none are held out), the first ones unless rng picks, so grids over training are comparable. */
   function heldOutInputs(n: number, rng?: Rng): { x: tf.Tensor; y: tf.Tensor } {
-    const inPer = inputShape.reduce((a, b) => a * b, 1);
-    const outPer = dataShape.reduce((a, b) => a * b, 1);
-    const x = new Float32Array(n * inPer);
-    const y = new Float32Array(n * outPer);
-    const source = pairs.heldOut.size > 0 ? pairs.heldOut : { inputs: pairs.inputs, targets: pairs.targets, size: pairs.size };
-    for (let i = 0; i < n; i++) {
-      const j = rng ? rng.int(source.size) : i % source.size;
-      x.set(source.inputs.subarray(j * inPer, (j + 1) * inPer), i * inPer);
-      y.set(source.targets.subarray(j * outPer, (j + 1) * outPer), i * outPer);
-    }
-    return { x: tf.tensor(x, [n, ...inputShape]), y: tf.tensor(y, [n, ...dataShape]) };
+    const part = pairs.heldOut.size > 0 ? 'heldOut' : 'train';
+    const size = part === 'heldOut' ? pairs.heldOut.size : pairs.size;
+    const picks = Array.from({ length: n }, (_, i) => (rng ? rng.int(size) : i % size));
+    const { inputs, targets } = pairs.pairsAt(part, picks);
+    return { x: tf.tensor(inputs, [n, ...inputShape]), y: tf.tensor(targets, [n, ...dataShape]) };
   }
 
   function translate(x: tf.Tensor, direction: 'a-to-b' | 'b-to-a' = 'a-to-b'): tf.Tensor {
@@ -183,4 +178,4 @@ export function buildPix2Pix(config: RunConfig, data: Dataset): Pix2PixVariant {
   );
 }
 
-registerVariant('pix2pix', buildPix2Pix, 'Isola et al. 2017: paired translation (U-Net + PatchGAN, L1 + adversarial); default digit edges → digits');
+registerVariant('pix2pix', buildPix2Pix, 'Isola et al. 2017: paired translation (U-Net + PatchGAN, L1 + adversarial); default digit edges → digits, also avatar-lineart, pairs:DIR_A,DIR_B');

@@ -63,3 +63,4 @@ export {
   type RawImageEvaluation,
   type EvaluateOptions,
 } from './evaluate.js';
+export { ssim, psnr, meanAbsoluteError, gradientEnergy, meanOf, type SsimOptions, type BatchShape } from './fidelity.js';

@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs';
 import { encodeNpy } from '../../src/io/npy.js';
 import { encodeIdx } from '../../src/data/idx.js';
 
@@ -25,6 +26,12 @@ function npyWithShape(shape: string): Uint8Array {
   return Buffer.from(text, 'latin1');
 }
 const points = npy([4, 2], [0, 0, 1, 1, 2, 2, 3, 3]);
+/** A black w×h PNG. */
+function tinyPng(w: number, h: number): Uint8Array {
+  const p = new PNG({ width: w, height: h });
+  for (let i = 0; i < w * h; i++) p.data.set([0, 0, 0, 255], i * 4);
+  return new Uint8Array(PNG.sync.write(p));
+}
 const CK = 'checkpoints/step-000002';
 
 export const BAD_INPUTS: BadInput[] = [
@@ -66,6 +73,14 @@ export const BAD_INPUTS: BadInput[] = [
   { args: ['train', '--data', 'idx:$T'], code: 1, phrase: 'no train-images-idx3-ubyte' },
   { args: ['train', '--data', 'idx:$T/bad'], files: { bad: 'not idx' }, code: 1, phrase: 'not an IDX file' },
   { args: ['train', '--data', 'nope'], code: 1, phrase: "unknown data 'nope'" },
+  // train: paired folders (pix2pix)
+  { args: ['train', '--variant', 'pix2pix', '--data', 'pairs:$T/a,$T/b'], files: { 'a/x.png': tinyPng(8, 8), 'b/y.png': tinyPng(8, 8) }, code: 1, phrase: 'no image name is in both' },
+  { args: ['train', '--variant', 'pix2pix', '--data', 'pairs:$T/a,$T/b,$T/c'], code: 1, phrase: 'pairs: takes two folders with the same file names' },
+  { args: ['train', '--variant', 'pix2pix', '--data', 'pairs:$T/a,$T/a'], files: { 'a/x.png': tinyPng(8, 8) }, code: 1, phrase: 'names the same folder twice' },
+  { args: ['train', '--variant', 'pix2pix', '--data', 'pairs:$T/a'], files: { 'a/x.png': tinyPng(8, 8) }, code: 1, phrase: '8×8 is not two images side by side' },
+  { args: ['train', '--variant', 'pix2pix', '--data', 'pairs:$T/a,$T/none'], files: { 'a/x.png': tinyPng(8, 8) }, code: 1, phrase: 'no such folder' },
+  { args: ['train', '--variant', 'pix2pix', '--data', 'avatars:8'], code: 1, phrase: 'use --data avatar-lineart' },
+  { args: ['train', '--variant', 'pix2pix', '--data', 'avatar-lineart', '--channels', '3'], code: 1, phrase: 'avatar-lineart takes --resolution, --mirror' },
   // train --resume
   { args: ['train', '--resume', '$RUN'], damage: { checkpoints: null }, code: 1, phrase: 'has no checkpoint to resume from' },
   { args: ['train', '--resume', '$RUN'], damage: { [`${CK}/optimizer`]: null }, code: 1, phrase: 'no saved state for the' },

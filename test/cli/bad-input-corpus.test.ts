@@ -13,6 +13,8 @@ import { BAD_INPUTS, type BadInput } from './bad-input-corpus.data.js';
 let fixture: string;
 
 before(async () => {
+  // Rows that decode images or draw avatars fill a cache of their own, not the user's.
+  process.env.GANKIT_CACHE = join(mkdtempSync(join(tmpdir(), 'gankit-corpus-cache-')), 'cache');
   await initBackend('cpu');
   fixture = join(mkdtempSync(join(tmpdir(), 'gankit-corpus-fixture-')), 'run');
   const run = startRun({ data: 'ring8', model: 'mlp', hidden: [4], batchSize: 8, steps: 2, checkpointEvery: 2, sampleEvery: 2, logEvery: 1 }, fixture);
