@@ -4,7 +4,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { smileyPoints } from '../../studio/lab-presets.js';
-import { SHOTS, closeStudio, openStudio, studioFixture, textOf, waitIteration, waitText } from './harness.js';
+import { SHOTS, closeStudio, iteration, openStudio, studioFixture, textOf, waitIteration, waitText } from './harness.js';
 
 /** What the studio has beyond GAN Lab: presets, the lab in a link, eval.json in the run viewer (slow motion: lab-slow-motion.test.ts). */
 
@@ -113,5 +113,26 @@ test('run viewer: eval.json as a table, a curve for every metric, keys unbroken'
   const overflow = await page.locator('#rv-config td:first-child').evaluateAll((tds) => tds.filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => td.textContent));
   assert.deepEqual(overflow, [], 'no key runs out of its cell');
   await page.screenshot({ path: join(SHOTS, 'run-viewer-eval.png'), fullPage: true });
+  await closeStudio(page);
+});
+
+test('a trained preset opens on trained networks: all 8 modes at iteration 1000, then trains on', async () => {
+  const page = await fx.open('', { width: 1400, height: 1000 });
+  await page.click('[data-preset="wgan-gp-rescue"]');
+  await waitText(page, 'l2-status', /^preset “WGAN-GP rescue” loaded/);
+  const fresh = await page.evaluate(() => window.__studio!.tensors());
+  assert.match(await textOf(page, 'l2-modes-val'), /^[0-7] of 8/, 'fresh networks have not found the ring');
+  const rescue = await page.evaluate(() => window.__studio!.lab2d.readState());
+
+  await page.click('[data-preset="wgan-gp-trained"]');
+  await waitText(page, 'l2-status', /^preset “WGAN-GP, trained” loaded: G and D after 1000 iterations, trained in Node; press Train to go on$/);
+  assert.equal(await iteration(page, 'l2-iter'), 1000);
+  assert.match(await textOf(page, 'l2-modes-val'), /^8 of 8 /, 'the trained G covers the ring at once');
+  assert.deepEqual(await page.evaluate(() => window.__studio!.lab2d.readState()), rescue, 'the rescue lab’s settings');
+  assert.equal(await page.evaluate(() => window.__studio!.tensors()), fresh, 'the loaded weights replace, not add');
+  await page.screenshot({ path: join(SHOTS, 'preset-trained.png'), fullPage: true });
+  await page.click('#l2-step');
+  await waitIteration(page, 'l2-iter', 1001);
+  assert.doesNotMatch((await page.locator('#l2-status').getAttribute('class')) ?? '', /error/);
   await closeStudio(page);
 });
