@@ -15,10 +15,10 @@ async function waitStatus(page: Page, re: RegExp, timeout = 60_000): Promise<voi
 test('image lab: DCGAN trains in a worker on the bundled digits; class and code sliders steer G', async () => {
   const page = await fx.open('#image', { width: 1280, height: 900 });
   await page.waitForFunction(() => !(document.getElementById('im-play') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-  assert.equal(await page.inputValue('#im-batch'), '16', 'a smaller batch without a GPU backend');
-  // A small batch keeps this quick on a shared CPU; the model is the real DCGAN.
-  await page.fill('#im-batch', '8');
-  await page.dispatchEvent('#im-batch', 'change');
+  // Without a GPU backend the lab starts on the settings chosen for digits in 2 minutes on a CPU.
+  assert.equal(await page.inputValue('#im-model'), 'dcgan-small');
+  assert.equal(await page.inputValue('#im-batch'), '8', 'a smaller batch without a GPU backend');
+  assert.equal(await page.inputValue('#im-lr'), '0.002');
   await waitStatus(page, /^ready: gan on dcgan/);
   // The worker has drawn the first grid once the canvas has its 8×8 size.
   await page.waitForFunction(() => (document.getElementById('im-grid') as HTMLCanvasElement).width > 224);
@@ -33,7 +33,7 @@ test('image lab: DCGAN trains in a worker on the bundled digits; class and code 
   const s0 = await iteration(page, 'im-iter');
   await page.waitForTimeout(8000);
   const rate = ((await iteration(page, 'im-iter')) - s0) / ((Date.now() - t0) / 1000);
-  console.log(`image lab: small DCGAN, batch 8, ${rate.toFixed(2)} steps/s on ${await page.locator('#im-backend').textContent()}`);
+  console.log(`image lab (its CPU default: small DCGAN, batch 8, Adam 2e-3): ${rate.toFixed(2)} steps/s on ${await page.locator('#im-backend').textContent()}`);
   // The page stays responsive while the worker trains: this click lands between steps.
   await page.click('#im-play', { timeout: 10_000 });
   await waitStatus(page, /^paused at step \d+/);
