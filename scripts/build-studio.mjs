@@ -3,7 +3,7 @@
 // TF.js wasm binaries (served locally; the page calls setWasmPaths) and the bundled MNIST
 // digits as a compact uint8 asset. Nothing the page loads comes from the network.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -43,6 +43,10 @@ const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/pack
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   copyFileSync(join(wasmDir, f), join(out, 'wasm', f));
 }
+
+// The 2D lab's trained presets (scripts/train-lab-preset.ts), fetched when one is opened.
+mkdirSync(join(out, 'presets'), { recursive: true });
+for (const f of readdirSync(join(root, 'studio', 'presets'))) if (f.endsWith('.json')) copyFileSync(join(root, 'studio', 'presets', f), join(out, 'presets', f));
 
 // 3. The bundled digits, through the library's own loader (bundled for Node on the fly,
 // since this script runs before TypeScript is compiled).

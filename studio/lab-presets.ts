@@ -50,6 +50,8 @@ export interface Preset {
   /** What to watch for, and why its settings differ from the CLI's defaults where they do. */
   blurb: string;
   state: LabState;
+  /** Trained weights to open on (a file the page fetches, from scripts/train-lab-preset.ts); absent: fresh networks. */
+  trained?: string;
 }
 
 export const PRESETS: Preset[] = [
@@ -66,6 +68,14 @@ export const PRESETS: Preset[] = [
     blurb:
       'The same ring with WGAN-GP at exactly gankit train’s defaults for it (k = 5, Adam 5e-4 β = (0.5, 0.9), λ = 0.1, batch 256) on the lab’s default 64,64,64 networks: all 8 modes by iteration 300 in a scratch run, 7–8 from then to 1,000. The critic’s ramp pulls fakes across empty space to the modes they lack. (On the collapse preset’s one-layer D, WGAN-GP also stays at 0–2 modes: that critic is too small for the smooth ramp, so this preset takes deeper networks.)',
     state: { ...DEFAULT_STATE, loss: 'wgan-gp', dSteps: 5, lrG: 5e-4, lrD: 5e-4, batch: 256, gp: 0.1 },
+  },
+  {
+    id: 'wgan-gp-trained',
+    title: 'WGAN-GP, trained',
+    blurb:
+      'The WGAN-GP rescue lab as it stands after 1,000 iterations, trained in Node by this lab’s own game (`scripts/train-lab-preset.ts`; the weights are studio/presets/ring8-wgan-gp.json): a trained GAN at once. In that run 2 of 8 modes were captured at iteration 100, 7 at 200 and all 8 from 300 on. Press Train to go on from there (Adam’s moments start afresh), or switch the loss to see a trained G pulled about.',
+    state: { ...DEFAULT_STATE, loss: 'wgan-gp', dSteps: 5, lrG: 5e-4, lrD: 5e-4, batch: 256, gp: 0.1 },
+    trained: 'presets/ring8-wgan-gp.json',
   },
   {
     id: 'grid25',

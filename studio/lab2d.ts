@@ -3,7 +3,7 @@ import { iterationRng } from '../src/core/streams.js';
 import { buildNetworks, initializeWeights, type GanNetworks } from '../src/nets/index.js';
 import { lossByName, type AdversarialLoss } from '../src/losses/index.js';
 import { STREAM, type IterationContext, type IterationLogs } from '../src/gans/types.js';
-import { resolveConfig, type LossConfig, type LossType, type RunConfig } from '../src/train/config.js';
+import { resolveConfig, type LossType, type RunConfig } from '../src/train/config.js';
 import type { OptimizerConfig } from '../src/core/optimizers.js';
 import { Rng } from '../src/train/rng.js';
 import { mixtures, gaussianMixture } from '../src/data/mixtures.js';
@@ -17,7 +17,9 @@ import { $, checked, numberInput, setStatus } from './dom.js';
 import { encodePointsNpy } from './npy.js';
 import { LabGame, drawNoise, type NoiseKind, type SubStep } from './lab-game.js';
 import { hasLabState, readState, writeState, type DataChoice, type LabState, type OptimizerChoice } from './lab-state.js';
-import { DEFAULT_STATE, PRESETS } from './lab-presets.js';
+import { DEFAULT_STATE, PRESETS, type Preset } from './lab-presets.js';
+import { applyTrainedWeights, type TrainedWeights } from './lab-trained.js';
+import { labConfig } from './lab-config.js';
 
 /** The plane each data set is shown on. */
 const VIEW_RANGE: Record<DataChoice, [number, number]> = {
@@ -73,14 +75,6 @@ function emptyHistory(): History {
   return { steps: [], dLoss: [], gLoss: [], metricSteps: [], modes: [], js: [], wasserstein: [], gradNorm: [], markers: [] };
 }
 
-function parseWidths(text: string, what: string): number[] {
-  const w = text.split(/[,\s]+/).filter(Boolean).map(Number);
-  if (w.length === 0 || w.length > 6 || w.some((v) => !Number.isInteger(v) || v < 1 || v > 1024)) {
-    throw new Error(`${what}: give 1–6 layer widths from 1 to 1024, like 64,64,64`);
-  }
-  return w;
-}
-
 /** Spaced-out points of a drawing, used as its "modes" for the coverage curve. */
 function thin(points: [number, number][], spacing: number): [number, number][] {
   const kept: [number, number][] = [];
@@ -122,6 +116,8 @@ export class Lab2D {
   private loss!: AdversarialLoss;
   private view!: View;
   private step = 0;
+  /** Counts resets: a trained preset arriving after one (another preset, a changed setting) is dropped. */
+  private resets = 0;
   private playing = false;
   private history = emptyHistory();
   private drawn: [number, number][] = [];
@@ -295,7 +291,26 @@ export class Lab2D {
     this.reset();
     for (const b of $('l2-presets').querySelectorAll<HTMLButtonElement>('button')) b.classList.toggle('active', b.dataset.preset === id);
     $('l2-preset-blurb').innerHTML = `<b>${p.title}</b>: ${p.blurb.replace(/`([^`]+)`/g, '<code>$1</code>')}`;
-    setStatus('l2-status', `preset “${p.title}” loaded: press Train`);
+    if (p.trained) void this.loadTrained(p, p.trained, this.resets);
+    else setStatus('l2-status', `preset “${p.title}” loaded: press Train`);
+  }
+
+  /** Puts a trained preset's weights into the fresh networks, unless the lab was reset meanwhile. */
+  private async loadTrained(p: Preset, url: string, resets: number): Promise<void> {
+    setStatus('l2-status', `preset “${p.title}”: loading its trained networks…`);
+    try {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+      const file = (await res.json()) as TrainedWeights;
+      if (resets !== this.resets || !this.nets) return;
+      applyTrainedWeights(this.nets, file);
+      this.step = file.iterations;
+      this.history = emptyHistory();
+      this.refresh(true);
+      setStatus('l2-status', `preset “${p.title}” loaded: G and D after ${file.iterations} iterations, trained in Node; press Train to go on`);
+    } catch (e) {
+      setStatus('l2-status', `preset “${p.title}”: its trained networks did not load (${(e as Error).message}); these are fresh ones`, true);
+    }
   }
 
   // ── settings ────────────────────────────────────────────────────────────
@@ -340,43 +355,20 @@ export class Lab2D {
       (differs.length ? `Changed here: ${differs.join(', ')}.` : 'This lab runs exactly those.');
   }
 
-  private lossConfig(): LossConfig {
-    const type = $<HTMLSelectElement>('l2-loss').value as LossType;
-    if (type === 'wgan') return { type, clipValue: numberInput('l2-clip', 'clip c', 1e-5, 10) };
-    if (type === 'wgan-gp') return { type, gradientPenaltyWeight: numberInput('l2-gp', 'GP weight λ', 0, 1000) };
-    return { type } as LossConfig;
-  }
-
-  /** One player's optimizer: the kind chosen, at its rate, with the CLI's other settings for the loss. */
-  private optimizer(kind: OptimizerChoice, learningRate: number, base: OptimizerConfig): OptimizerConfig {
-    if (kind === 'sgd') return { type: 'sgd', learningRate };
-    if (kind === 'rmsprop') return base.type === 'rmsprop' ? { ...base, learningRate } : { type: 'rmsprop', learningRate, decay: 0.9, epsilon: 1e-8 };
-    return base.type === 'adam' ? { ...base, learningRate } : { type: 'adam', learningRate, beta1: 0.5, beta2: 0.999, epsilon: 1e-8 };
-  }
-
-  /** The settings as a validated RunConfig: the library's defaults (optimizer per loss) with the page's choices. */
+  /**
+   * The settings as a validated RunConfig: each number field is checked here (an error
+   * names it and its range), then lab-config.ts maps the state as Node's scripts do.
+   */
   private readConfig(): RunConfig {
-    const loss = this.lossConfig();
-    const base = resolveConfig({ loss, model: 'mlp', data: 'ring8' }, 'points').optimizerG;
-    const kind = $<HTMLSelectElement>('l2-opt-type').value as OptimizerChoice;
-    const data = $<HTMLSelectElement>('l2-data').value;
-    return resolveConfig(
-      {
-        variant: 'gan',
-        data,
-        model: 'mlp',
-        latentDim: $<HTMLSelectElement>('l2-noise').value.startsWith('1') ? 1 : 2,
-        hidden: parseWidths($<HTMLInputElement>('l2-hg').value, 'G hidden'),
-        loss,
-        criticSteps: Math.round(numberInput('l2-k', 'D steps', 1, 50)),
-        batchSize: Math.round(numberInput('l2-batch', 'batch', 2, 4096)),
-        steps: 100000,
-        optimizerG: this.optimizer(kind, numberInput('l2-lrg', 'G learning rate', 1e-7, 10), base),
-        optimizerD: this.optimizer(kind, numberInput('l2-lrd', 'D learning rate', 1e-7, 10), base),
-        seed: Math.round(numberInput('l2-seed', 'seed', 0, 2 ** 31)),
-      },
-      'points',
-    );
+    const type = $<HTMLSelectElement>('l2-loss').value as LossType;
+    if (type === 'wgan') numberInput('l2-clip', 'clip c', 1e-5, 10);
+    if (type === 'wgan-gp') numberInput('l2-gp', 'GP weight λ', 0, 1000);
+    numberInput('l2-k', 'D steps', 1, 50);
+    numberInput('l2-batch', 'batch', 2, 4096);
+    numberInput('l2-lrg', 'G learning rate', 1e-7, 10);
+    numberInput('l2-lrd', 'D learning rate', 1e-7, 10);
+    numberInput('l2-seed', 'seed', 0, 2 ** 31);
+    return labConfig(this.readState()).config;
   }
 
   private gameOptions(): { generatorSteps: number; noise: NoiseKind } {
@@ -420,6 +412,7 @@ export class Lab2D {
 
   /** Throws away the networks and history; rebuilds from the settings. */
   reset(): void {
+    this.resets++;
     this.playing = false;
     this.updatePlayButton();
     this.cursor = 0;
@@ -430,14 +423,7 @@ export class Lab2D {
       this.config = this.readConfig();
       const options = this.gameOptions();
       this.disposeNetworks();
-      const spec = {
-        model: 'mlp' as const,
-        dataShape: [2],
-        latentDim: this.config.latentDim,
-        hidden: this.config.hidden,
-        discriminatorHidden: parseWidths($<HTMLInputElement>('l2-hd').value, 'D hidden'),
-      };
-      this.nets = buildNetworks(spec);
+      this.nets = buildNetworks(labConfig(this.readState()).spec);
       initializeWeights(this.nets.generator, this.config.seed, STREAM.init);
       initializeWeights(this.nets.discriminator, this.config.seed, STREAM.init + 1);
       this.makeFixedTensors(options.noise);

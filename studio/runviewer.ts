@@ -16,6 +16,28 @@ interface RunSummary {
   evaluation: Record<string, unknown> | { error: string } | null;
 }
 
+/** What the server's /api/condition returns (src/studio/run-sampler.ts RunCondition). */
+interface RunCondition {
+  kind: 'none' | 'classes' | 'tags';
+  classes?: number;
+  tags?: string[];
+}
+
+/** What the server's /api/sample returns (src/studio/run-sampler.ts SampleAnswer). */
+interface SampleAnswer {
+  step: number;
+  kind: string;
+  shape: number[];
+  pixels?: string;
+  points?: number[];
+  tags: string[];
+  matching: number | null;
+  seed: number;
+}
+
+/** The variants that may condition on tags (src/gans/conditional.ts CONDITIONAL_VARIANTS). */
+const CONDITIONAL = ['cgan', 'acgan', 'projection'];
+
 const PALETTE = ['#1565c0', COLORS.fake, '#ef6c00', '#00838f', COLORS.real, '#6d4c41'];
 
 /** A number as a table shows it: integers whole, others to 4 significant digits. */
@@ -66,6 +88,8 @@ export class RunViewer {
   private model: tfl.LayersModel | null = null;
   private modelUrl: string | null = null;
   private sampleRound = 0;
+  /** The run's tag names when its generator conditions on tag sets (sampled by the server). */
+  private tagNames: string[] | null = null;
 
   /** Asks the server for a run; true when there is one (the tab is shown then). */
   async load(): Promise<boolean> {
@@ -85,6 +109,7 @@ export class RunViewer {
     this.run = body;
     this.bind();
     this.show();
+    await this.loadCondition();
     // A run that is still training keeps growing: poll for new rows, grids and checkpoints.
     setInterval(() => void this.poll(), 4000);
     return true;
@@ -94,6 +119,73 @@ export class RunViewer {
     $<HTMLInputElement>('rv-sample-step').addEventListener('input', () => this.showSample());
     $<HTMLButtonElement>('rv-sample').addEventListener('click', () => void this.sample());
     $<HTMLSelectElement>('rv-ckpt').addEventListener('change', () => void this.sample());
+    $<HTMLButtonElement>('rv-tag-sample').addEventListener('click', () => void this.sampleOnServer(this.tickedTags()));
+  }
+
+  /**
+   * A tag run's generator takes tag sets drawn from its data set, which only the server
+   * has: the viewer then shows a check-box per tag and samples through /api/sample.
+   */
+  private async loadCondition(): Promise<void> {
+    if (!CONDITIONAL.includes(String(this.run!.config.variant))) return;
+    try {
+      const res = await fetch('api/condition');
+      const body = (await res.json()) as RunCondition | { error: string };
+      if ('error' in body) {
+        // No checkpoint yet, or a run the server will not open: Sample says why when pressed.
+        return;
+      }
+      if (body.kind !== 'tags' || !body.tags) return;
+      this.tagNames = body.tags;
+    } catch {
+      return;
+    }
+    $('rv-tags').replaceChildren(
+      ...this.tagNames.map((tag, i) => {
+        const label = document.createElement('label');
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.id = `rv-tag-${i}`;
+        box.value = tag;
+        label.append(box, ` ${tag}`);
+        return label;
+      }),
+    );
+    $('rv-tags-box').hidden = false;
+    if (!this.model) $('rv-gen-info').textContent = `A generator conditioned on ${this.tagNames.length} tags: tick some and press “Sample with these tags”, or Sample for the data's own tag sets.`;
+  }
+
+  private tickedTags(): string[] {
+    return [...document.querySelectorAll<HTMLInputElement>('#rv-tags input:checked')].map((b) => b.value);
+  }
+
+  /** The chosen checkpoint's step (the select holds its generator's URL). */
+  private chosenStep(): number | null {
+    const option = $<HTMLSelectElement>('rv-ckpt').selectedOptions[0];
+    return option ? Number(option.dataset.step) : null;
+  }
+
+  /** Samples drawn by the server (`gankit sample --tags` in its process) at the chosen checkpoint. */
+  async sampleOnServer(tags: string[]): Promise<void> {
+    const step = this.chosenStep();
+    if (step === null) return;
+    this.sampleRound++;
+    const q = new URLSearchParams({ step: String(step), n: '64', seed: String(this.sampleRound) });
+    if (tags.length) q.set('tags', tags.join(','));
+    setStatus('rv-status', `sampling step ${step}${tags.length ? ` with ${tags.join(', ')}` : ''} on the server…`);
+    try {
+      const res = await fetch(`api/sample?${q}`);
+      const body = (await res.json()) as SampleAnswer | { error: string };
+      if ('error' in body) throw new Error(body.error);
+      const values = body.pixels ? Float32Array.from(atob(body.pixels), (ch) => ch.charCodeAt(0) / 255) : Float32Array.from(body.points ?? []);
+      const n = body.shape[0];
+      const given = body.tags.length === 0 ? 'tag sets drawn from the data' : body.matching ? `${body.tags.join(', ')} on every sample (the other tags as in the ${body.matching.toLocaleString('en-US')} training samples that carry ${body.tags.length === 1 ? 'it' : 'them'})` : `exactly ${body.tags.join(', ')}: no training sample carries all of them, so G sees a tag set it never trained on`;
+      this.drawValues(values, body.shape.slice(1), n, `${n} samples from G at step ${body.step}, ${given}.`);
+      $('rv-gen').dataset.tags = body.tags.join(',');
+      setStatus('rv-status', `sampled step ${body.step} on the server${body.tags.length ? ` with ${body.tags.join(', ')}` : ''}`);
+    } catch (e) {
+      setStatus('rv-status', `could not sample: ${(e as Error).message}`, true);
+    }
   }
 
   private async poll(): Promise<void> {
@@ -140,6 +232,7 @@ export class RunViewer {
       ...withG.map((c) => {
         const o = document.createElement('option');
         o.value = c.generator!;
+        o.dataset.step = String(c.step);
         o.textContent = `step ${c.step}`;
         return o;
       }),
@@ -221,6 +314,8 @@ export class RunViewer {
   async sample(): Promise<void> {
     const url = $<HTMLSelectElement>('rv-ckpt').value;
     if (!url) return;
+    // A tag run's G needs tag sets from its data: the server draws those.
+    if (this.tagNames) return this.sampleOnServer([]);
     try {
       if (this.modelUrl !== url) {
         setStatus('rv-status', `loading ${url}…`);
@@ -243,7 +338,6 @@ export class RunViewer {
     const latentDim = inputs[0].shape[1];
     if (typeof latentDim !== 'number') throw new Error('the generator’s first input has no fixed latent size');
     const outShape = model.outputs[0].shape.slice(1) as number[];
-    const canvas = $<HTMLCanvasElement>('rv-gen');
     const rng = Rng.derive(this.sampleRound, 0, 4);
     const n = outShape.length === 1 ? 1024 : 64;
     const out = tf.tidy(() => {
@@ -258,6 +352,17 @@ export class RunViewer {
     });
     const values = out.dataSync() as Float32Array;
     out.dispose();
+    const images = outShape.length === 3;
+    const about = images
+      ? `${n} samples from G, latent dim ${latentDim}${inputs.length > 1 ? ', one class per row' : ''}. Press Sample for new z.`
+      : `${n} points from G (purple)%OVER%; latent dim ${latentDim}.`;
+    // G draws images in [-1, 1]; the grid takes [0, 1] (as the server's samples come).
+    this.drawValues(images ? values.map((v) => (v + 1) / 2) : values, outShape, n, about);
+  }
+
+  /** Draws generated points (over the run's data, when it is a named mixture) or an image grid. */
+  private drawValues(values: Float32Array, outShape: number[], n: number, about: string): void {
+    const canvas = $<HTMLCanvasElement>('rv-gen');
     const info = $('rv-gen-info');
     if (outShape.length === 1 && outShape[0] === 2) {
       canvas.width = 320;
@@ -273,11 +378,11 @@ export class RunViewer {
       const view = new View(-extent * 1.15, extent * 1.15, 320);
       if (mixture) drawPoints(ctx, view, mixture.sample(1024, Rng.derive(1, 0, 1)).x, COLORS.real, 1.5, 0.5);
       drawPoints(ctx, view, values, COLORS.fake, 1.5, 0.7);
-      info.textContent = `${n} points from G (purple)${mixture ? ` over ${dataName} (green)` : ''}; latent dim ${latentDim}.`;
+      info.textContent = about.replace('%OVER%', mixture ? ` over ${dataName} (green)` : '');
     } else if (outShape.length === 3) {
       const [h, w, c] = outShape;
-      drawImageGrid(canvas, values.map((v) => (v + 1) / 2), n, h, w, 8, c);
-      info.textContent = `${n} samples from G, latent dim ${latentDim}${inputs.length > 1 ? ', one class per row' : ''}. Press Sample for new z.`;
+      drawImageGrid(canvas, values, n, h, w, 8, c);
+      info.textContent = about;
     } else {
       info.textContent = `generator output shape [${outShape}] is neither points nor images`;
     }

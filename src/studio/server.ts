@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { isIP, type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { readMetrics, readRunConfig, RUN_FILES } from '../train/run-folder.js';
+import { RunSampler, SampleRequestError } from './run-sampler.js';
 
 export class StudioError extends Error {
   override name = 'StudioError';
@@ -207,7 +208,15 @@ function sendFile(res: ServerResponse, path: string | null, head: boolean): void
   send(res, 200, TYPES[extname(path)] ?? 'application/octet-stream', readFileSync(path), head);
 }
 
-function handler(appDir: string, runDir: string | null, hostAllowed: (h: string | undefined) => boolean) {
+/** Answers a sampler call as JSON: its result, or its error with the error's status. */
+function sendJob(res: ServerResponse, job: () => Promise<unknown>, head: boolean): void {
+  job().then(
+    (value) => send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value), head),
+    (e: Error) => send(res, e instanceof SampleRequestError ? e.status : 500, 'application/json; charset=utf-8', JSON.stringify({ error: e.message }), head),
+  );
+}
+
+function handler(appDir: string, runDir: string | null, sampler: RunSampler | null, hostAllowed: (h: string | undefined) => boolean) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const head = req.method === 'HEAD';
     if (!hostAllowed(req.headers.host)) {
@@ -219,8 +228,11 @@ function handler(appDir: string, runDir: string | null, hostAllowed: (h: string 
       return;
     }
     let path: string;
+    let query: URLSearchParams;
     try {
-      path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      path = decodeURIComponent(url.pathname);
+      query = url.searchParams;
     } catch {
       send(res, 400, 'text/plain; charset=utf-8', 'bad URL\n', head);
       return;
@@ -237,6 +249,15 @@ function handler(appDir: string, runDir: string | null, hostAllowed: (h: string 
       } catch (e) {
         send(res, 500, 'application/json; charset=utf-8', JSON.stringify({ error: (e as Error).message }), head);
       }
+      return;
+    }
+    // The run's generator, sampled here: what a tag run needs (its data's tag sets).
+    if (path === '/api/condition' || path === '/api/sample') {
+      if (!sampler) {
+        send(res, 404, 'application/json; charset=utf-8', JSON.stringify({ error: 'this studio serves no run folder (start it with --run DIR)' }), head);
+        return;
+      }
+      sendJob(res, () => (path === '/api/condition' ? sampler.condition() : sampler.sample(query)), head);
       return;
     }
     if (path.startsWith('/run/')) {
@@ -271,7 +292,8 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Stud
       throw new StudioError((e as Error).message);
     }
   }
-  const server = createServer(handler(appDir, runDir, hostChecker(host)));
+  const sampler = runDir ? new RunSampler(runDir) : null;
+  const server = createServer(handler(appDir, runDir, sampler, hostChecker(host)));
   await new Promise<void>((ok, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') fail(new StudioError(`port ${opts.port} is in use; pick another with --port`));
@@ -294,7 +316,10 @@ export async function startStudioServer(opts: StudioServerOptions): Promise<Stud
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();
-        server.close(() => ok());
+        server.close(() => {
+          sampler?.close();
+          ok();
+        });
       }),
   };
 }

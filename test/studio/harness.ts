@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { before, after } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { initBackend } from '../../src/backend/index.js';
+import { startStudioServer, type StudioServer } from '../../src/studio/server.js';
+import { makeRunFolder } from './fixture.js';
 
 /** What the studio's browser tests share: the bundle, Chromium, pages that fail on errors. */
 
@@ -23,13 +28,50 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Rebuilds dist/studio when studio/ changed since. */
+const BUILD_LOCK = join(ROOT, 'dist', '.studio-build.lock');
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** True while the process that took the build lock is alive. */
+function lockHeld(): boolean {
+  try {
+    process.kill(Number(readFileSync(join(BUILD_LOCK, 'pid'), 'utf8')), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Rebuilds dist/studio when studio/ changed since. The studio's test files run two at a
+ * time, so one builds (under a lock folder) while the others wait: two builds writing the
+ * same files at once could hand a page half a bundle.
+ */
 export function ensureBuilt(): void {
   const main = join(APP, 'main.js');
-  const stale = !existsSync(main) || !existsSync(join(APP, 'digits.bin')) || newest(join(ROOT, 'studio')) > statSync(main).mtimeMs;
-  if (!stale) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-studio.mjs'), '--quiet'], { stdio: 'inherit' });
-  assert.equal(r.status, 0, 'studio build failed');
+  const stale = () => !existsSync(main) || !existsSync(join(APP, 'digits.bin')) || newest(join(ROOT, 'studio')) > statSync(main).mtimeMs;
+  for (let waited = 0; stale(); waited += 200) {
+    mkdirSync(join(ROOT, 'dist'), { recursive: true });
+    try {
+      mkdirSync(BUILD_LOCK);
+    } catch {
+      // Another test file is building: wait for it, then look again (a dead builder's lock goes).
+      if (!lockHeld() && waited > 2000) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      assert.ok(waited < 300_000, 'waited 5 minutes for another test file to build the studio');
+      sleepMs(200);
+      continue;
+    }
+    try {
+      writeFileSync(join(BUILD_LOCK, 'pid'), String(process.pid));
+      if (!stale()) return;
+      const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-studio.mjs'), '--quiet'], { stdio: 'inherit' });
+      assert.equal(r.status, 0, 'studio build failed');
+    } finally {
+      rmSync(BUILD_LOCK, { recursive: true, force: true });
+    }
+  }
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -103,4 +145,52 @@ export async function waitIteration(page: Page, id: string, atLeast: number, tim
 /** Waits until an element's text matches. */
 export async function waitText(page: Page, id: string, re: RegExp, timeout = 30_000): Promise<void> {
   await page.waitForFunction(([i, src]) => new RegExp(src as string).test(document.getElementById(i as string)?.textContent ?? ''), [id, re.source] as const, { timeout });
+}
+
+/** What a studio test file shares: a run folder, a server on it, Chromium (launched on first use). */
+export interface StudioFixture {
+  readonly server: StudioServer;
+  readonly runDir: string;
+  /** The browser, launched once for the file. */
+  browser(): Promise<Browser>;
+  /** openStudio at `path` of the server (e.g. '#image', '?loss=hinge'). */
+  open(path?: string, viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/**
+ * The before/after of a studio test file: builds the bundle if stale, writes a tiny run
+ * folder named `name` (fixture.ts's makeRunFolder, then `prepare` for what a file adds to
+ * it), serves it with the built app, and closes everything after the file's tests.
+ */
+export function studioFixture(name: string, prepare?: (runDir: string) => void | Promise<void>): StudioFixture {
+  let server: StudioServer | undefined;
+  let runDir: string | undefined;
+  let browser: Promise<Browser> | undefined;
+  before(async () => {
+    ensureBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    await initBackend('cpu');
+    runDir = join(mkdtempSync(join(tmpdir(), 'gankit-studio-')), name);
+    await makeRunFolder(runDir);
+    await prepare?.(runDir);
+    server = await startStudioServer({ port: 0, host: '127.0.0.1', runDir, appDir: APP });
+  });
+  after(async () => {
+    await (await browser)?.close();
+    await server?.close();
+    if (runDir) rmSync(resolve(runDir, '..'), { recursive: true, force: true });
+  });
+  const fixture: StudioFixture = {
+    get server() {
+      assert.ok(server, 'the studio fixture is used before its before() ran');
+      return server;
+    },
+    get runDir() {
+      assert.ok(runDir, 'the studio fixture is used before its before() ran');
+      return runDir;
+    },
+    browser: () => (browser ??= launchChromium()),
+    open: async (path = '', viewport) => openStudio(await fixture.browser(), `${fixture.server.url}${path}`, viewport),
+  };
+  return fixture;
 }

@@ -1,38 +1,17 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { initBackend } from '../../src/backend/index.js';
-import { startStudioServer, type StudioServer } from '../../src/studio/server.js';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { smileyPoints } from '../../studio/lab-presets.js';
-import { makeRunFolder } from './fixture.js';
-import { APP, SHOTS, canvasHash, closeStudio, ensureBuilt, iteration, launchChromium, openStudio, textOf, waitCanvasChange, waitIteration, waitText } from './harness.js';
+import { SHOTS, closeStudio, iteration, openStudio, studioFixture, textOf, waitIteration, waitText } from './harness.js';
 
-/** What the studio has beyond GAN Lab: slow motion, presets, the lab in a link, eval.json in the run viewer. */
+/** What the studio has beyond GAN Lab: presets, the lab in a link, eval.json in the run viewer (slow motion: lab-slow-motion.test.ts). */
 
-let server: StudioServer;
-let browser: Browser;
-let runDir: string;
-
-before(async () => {
-  ensureBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  await initBackend('cpu');
-  runDir = join(mkdtempSync(join(tmpdir(), 'gankit-studio-')), 'ring8-eval');
-  await makeRunFolder(runDir);
+const fx = studioFixture('ring8-eval', (runDir) => {
   // What `gankit train` adds at its end: eval.json; and metrics beyond the two losses.
   writeFileSync(join(runDir, 'eval.json'), JSON.stringify({ step: 20, n_fake: 2500, modes_covered: 7, modes_total: 8, kl_to_uniform: 0.1234567, sliced_wasserstein: 0.0421 }, null, 2));
   appendFileSync(join(runDir, 'metrics.jsonl'), JSON.stringify({ step: 22, d_loss: 1.0, g_loss: 1.1, modes_captured: 8, gradient_penalty: 0.02, seconds: 3.5 }) + '\n');
-  server = await startStudioServer({ port: 0, host: '127.0.0.1', runDir, appDir: APP });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (runDir) rmSync(resolve(runDir, '..'), { recursive: true, force: true });
 });
 
 const setInput = async (page: Page, id: string, value: string) => {
@@ -43,51 +22,8 @@ const setInput = async (page: Page, id: string, value: string) => {
   }
 };
 
-test('slow motion walks one iteration: D’s steps, then G’s, each drawn and named', async () => {
-  const page = await openStudio(browser, server.url, { width: 1400, height: 1000 });
-  await setInput(page, 'l2-k', '2');
-  await page.click('#l2-slow');
-  assert.equal(await page.locator('#l2-slow-bar').isVisible(), true);
-  assert.equal(await page.locator('#l2-pills .pill').allTextContents().then((t) => t.join(' ')), 'D1 D2 G1');
-  assert.match(await textOf(page, 'l2-substep'), /One iteration is 3 updates: D's 2, then G's 1\. Next: D step 1 of 2 of iteration 0/);
-  let main = await canvasHash(page, 'l2-main');
-
-  await page.click('#l2-next');
-  await waitText(page, 'l2-substep', /^Iteration 0 · D step 1 of 2: D is updated on 64 real .* D's loss on this batch: \d\.\d{4} → \d\.\d{4}\. Dashed line: D's boundary before the step; solid: after \(D = ½\)/);
-  main = await waitCanvasChange(page, 'l2-main', main, 10_000);
-  assert.equal(await page.locator('#l2-graph .updated').textContent(), 'D', 'the graph marks D as the net that changes');
-  assert.equal(await iteration(page, 'l2-iter'), 0, 'the iteration is not done yet');
-  await page.screenshot({ path: join(SHOTS, 'slow-motion-d.png'), fullPage: true });
-
-  await page.click('#l2-next');
-  await waitText(page, 'l2-substep', /^Iteration 0 · D step 2 of 2/);
-  main = await waitCanvasChange(page, 'l2-main', main, 10_000);
-  await page.click('#l2-next');
-  await waitText(page, 'l2-substep', /^Iteration 0 · G step 1 of 1: G moves its 64 fakes along −∇ₓL_G .* G's loss on this batch: \d\.\d{4} → \d\.\d{4}\..* Iteration 0 is complete\. Next: D step 1 of 2 of iteration 1/);
-  main = await waitCanvasChange(page, 'l2-main', main, 10_000);
-  assert.equal(await page.locator('#l2-graph .updated').textContent(), 'G');
-  assert.equal(await iteration(page, 'l2-iter'), 1);
-  await page.screenshot({ path: join(SHOTS, 'slow-motion-g.png'), fullPage: true });
-
-  // No tensors leak over a whole walked iteration.
-  const tensors = await page.evaluate(() => window.__studio!.tensors());
-  for (let i = 0; i < 3; i++) await page.click('#l2-next');
-  await waitText(page, 'l2-substep', /^Iteration 1 · G step 1 of 1/);
-  assert.equal(await page.evaluate(() => window.__studio!.tensors()), tensors);
-
-  // Play walks on by itself; pausing stops it mid-iteration; Train finishes that iteration and runs.
-  await page.click('#l2-slow-play');
-  await waitText(page, 'l2-substep', /^Iteration 2 · D step/, 20_000);
-  await page.click('#l2-slow-play');
-  await page.click('#l2-play');
-  assert.equal(await page.locator('#l2-slow-bar').isVisible(), false, 'Train leaves slow motion');
-  await waitIteration(page, 'l2-iter', 6);
-  await page.click('#l2-play');
-  await closeStudio(page);
-});
-
 test('a preset loads data, networks, loss and hyper-parameters in one click', async () => {
-  const page = await openStudio(browser, server.url);
+  const page = await fx.open();
   await page.click('[data-preset="ring8-collapse"]');
   await waitText(page, 'l2-status', /^preset “ring8 collapse” loaded/);
   const state = await page.evaluate(() => window.__studio!.lab2d.readState());
@@ -116,8 +52,8 @@ test('a preset loads data, networks, loss and hyper-parameters in one click', as
 });
 
 test('the whole lab is in its link: copy it, open it in a fresh page, same lab', async () => {
-  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-  const page = await openStudio(context, server.url);
+  const context = await (await fx.browser()).newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await openStudio(context, fx.server.url);
   await page.click('[data-preset="smiley"]');
   await waitText(page, 'l2-status', /^preset “drawn smiley” loaded/);
   await setInput(page, 'l2-opt-type', 'sgd');
@@ -136,7 +72,7 @@ test('the whole lab is in its link: copy it, open it in a fresh page, same lab',
   await closeStudio(page);
   await context.close();
 
-  const fresh = await openStudio(browser, link);
+  const fresh = await openStudio(await fx.browser(), link);
   await waitText(fresh, 'l2-status', new RegExp(`^lab loaded from the link, with its ${smileyPoints().length} drawn points`));
   const got = await fresh.evaluate(() => window.__studio!.lab2d.readState());
   const { points: gotPoints, ...gotRest } = got;
@@ -151,14 +87,14 @@ test('the whole lab is in its link: copy it, open it in a fresh page, same lab',
   await closeStudio(fresh);
 
   // A mangled link opens the lab anyway and says what it could not take.
-  const bad = await openStudio(browser, `${server.url}?loss=magic&d=3`);
+  const bad = await fx.open('?loss=magic&d=3');
   await waitText(bad, 'l2-status', /this link has settings the lab cannot take .*loss=magic is not one of/);
   assert.equal(await bad.inputValue('#l2-k'), '3');
   await closeStudio(bad);
 });
 
 test('run viewer: eval.json as a table, a curve for every metric, keys unbroken', async () => {
-  const page = await openStudio(browser, `${server.url}#run`);
+  const page = await fx.open('#run');
   await waitText(page, 'rv-eval-note', /^scored at step 20$/);
   const rows = await page.locator('#rv-eval tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   assert.deepEqual(rows, [
@@ -177,5 +113,26 @@ test('run viewer: eval.json as a table, a curve for every metric, keys unbroken'
   const overflow = await page.locator('#rv-config td:first-child').evaluateAll((tds) => tds.filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => td.textContent));
   assert.deepEqual(overflow, [], 'no key runs out of its cell');
   await page.screenshot({ path: join(SHOTS, 'run-viewer-eval.png'), fullPage: true });
+  await closeStudio(page);
+});
+
+test('a trained preset opens on trained networks: all 8 modes at iteration 1000, then trains on', async () => {
+  const page = await fx.open('', { width: 1400, height: 1000 });
+  await page.click('[data-preset="wgan-gp-rescue"]');
+  await waitText(page, 'l2-status', /^preset “WGAN-GP rescue” loaded/);
+  const fresh = await page.evaluate(() => window.__studio!.tensors());
+  assert.match(await textOf(page, 'l2-modes-val'), /^[0-7] of 8/, 'fresh networks have not found the ring');
+  const rescue = await page.evaluate(() => window.__studio!.lab2d.readState());
+
+  await page.click('[data-preset="wgan-gp-trained"]');
+  await waitText(page, 'l2-status', /^preset “WGAN-GP, trained” loaded: G and D after 1000 iterations, trained in Node; press Train to go on$/);
+  assert.equal(await iteration(page, 'l2-iter'), 1000);
+  assert.match(await textOf(page, 'l2-modes-val'), /^8 of 8 /, 'the trained G covers the ring at once');
+  assert.deepEqual(await page.evaluate(() => window.__studio!.lab2d.readState()), rescue, 'the rescue lab’s settings');
+  assert.equal(await page.evaluate(() => window.__studio!.tensors()), fresh, 'the loaded weights replace, not add');
+  await page.screenshot({ path: join(SHOTS, 'preset-trained.png'), fullPage: true });
+  await page.click('#l2-step');
+  await waitIteration(page, 'l2-iter', 1001);
+  assert.doesNotMatch((await page.locator('#l2-status').getAttribute('class')) ?? '', /error/);
   await closeStudio(page);
 });

@@ -7,7 +7,14 @@ import { ring8 } from '../../src/data/mixtures.js';
 import { buildNetworks, initializeWeights } from '../../src/nets/index.js';
 import { STREAM, type IterationContext } from '../../src/gans/types.js';
 import { resolveConfig, type LossConfig } from '../../src/train/config.js';
-import { LabGame, type LabGameOptions } from '../../studio/lab-game.js';
+import { LabGame, drawNoise, type LabGameOptions } from '../../studio/lab-game.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { modeCoverage } from '../../src/metrics/modes.js';
+import { Rng } from '../../src/train/rng.js';
+import { labConfig } from '../../studio/lab-config.js';
+import { PRESETS } from '../../studio/lab-presets.js';
+import { applyTrainedWeights, type TrainedWeights } from '../../studio/lab-trained.js';
 
 await initBackend('cpu');
 
@@ -88,4 +95,28 @@ test('uniform noise lies in [−1, 1]; the network sees one dimension when asked
   assert.ok(Number.isFinite(logs.g_loss) && Number.isFinite(logs.d_loss));
   assert.throws(() => new LabGame(nets, config, { generatorSteps: 0, noise: 'uniform' }), /G steps/);
   g.dispose();
+});
+
+test('the trained preset’s file fits the networks its lab builds, and its G covers the ring', () => {
+  const preset = PRESETS.find((p) => p.id === 'wgan-gp-trained')!;
+  const file = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'studio', preset.trained!), 'utf8')) as TrainedWeights;
+  assert.equal(file.preset, 'wgan-gp-rescue');
+  assert.deepEqual(preset.state, PRESETS.find((p) => p.id === 'wgan-gp-rescue')!.state, 'the trained lab is the rescue lab');
+  const { config, options, spec } = labConfig(preset.state);
+  const nets = buildNetworks(spec);
+  const before = tf.memory().numTensors;
+  applyTrainedWeights(nets, file);
+  assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+  const z = tf.tensor2d(drawNoise(Rng.derive(777, 0, STREAM.fixedNoise), 1024, config.latentDim, options.noise), [1024, config.latentDim]);
+  const fake = nets.generator.predict(z) as tf.Tensor;
+  const data = ring8();
+  assert.equal(modeCoverage(fake.dataSync() as Float32Array, data.modes, data.std).modesCaptured, file.modesCaptured[file.modesCaptured.length - 1].modes);
+  tf.dispose([z, fake]);
+  // A file for other networks is refused with both shapes named.
+  const other = buildNetworks({ ...spec, hidden: [32, 32] });
+  assert.throws(() => applyTrainedWeights(other, file), /the file's generator has weights 2×64, 64, 64×64, .*these networks 2×32, 32, 32×32/);
+  nets.generator.dispose();
+  nets.discriminator.dispose();
+  other.generator.dispose();
+  other.discriminator.dispose();
 });

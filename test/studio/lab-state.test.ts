@@ -77,7 +77,7 @@ test('a drawing too large for a link is left out, and the link says so', () => {
 });
 
 test('every preset is a valid lab: its config resolves, its link round-trips', () => {
-  assert.deepEqual(PRESETS.map((p) => p.id), ['ring8-collapse', 'wgan-gp-rescue', 'grid25', 'smiley']);
+  assert.deepEqual(PRESETS.map((p) => p.id), ['ring8-collapse', 'wgan-gp-rescue', 'wgan-gp-trained', 'grid25', 'smiley']);
   for (const p of PRESETS) {
     assert.doesNotMatch(p.blurb, /TODO/);
     const s = p.state;
