@@ -41,6 +41,13 @@ export const ConditionalOptionsSchema = z.object({
   condition: z.enum(CONDITIONS).optional(),
   /** Tag sets: width of the tag-set embedding in G (and in CGAN's D); default 128. */
   tagEmbedding: z.number().int().positive().optional(),
+  /**
+   * CGAN's D on classes with the dcgan model: 'input' joins the one-hot class to the image as
+   * constant maps; 'features' joins it to the flattened conv features, the layout of CGAN
+   * runs trained before (it left G ignoring the class on MNIST: label agreement at chance,
+   * docs/family.md), kept so those runs still open.
+   */
+  classesAt: z.enum(['input', 'features']).default('input'),
 });
 export type ConditionalOptions = z.output<typeof ConditionalOptionsSchema>;
 
@@ -180,7 +187,7 @@ export function buildConditionalGan(mode: ConditioningMode, config: RunConfig, d
         : mode === 'cgan'
           ? cond.kind === 'tags'
             ? { size: cond.size, mode: 'concat', inputName: 'tags', embedding: TAG_MAPS, atInput: true }
-            : { size: cond.size, mode: 'concat', inputName: 'label' }
+            : { size: cond.size, mode: 'concat', inputName: 'label', atInput: own.classesAt === 'input' && config.model === 'dcgan' }
           : { size: cond.size, mode: 'projection', inputName: cond.kind === 'tags' ? 'tags' : 'label' },
     heads: mode === 'acgan' ? [{ name: headName, units: cond.size }] : [],
     spectralNorm: discriminatorSpectralNorm(stabilisers, mode),

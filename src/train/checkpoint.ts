@@ -202,7 +202,17 @@ export async function loadCheckpoint(runDir: string, variant: GanVariant, step: 
   const dir = join(runDir, 'checkpoints', checkpointName(step));
   if (!existsSync(join(dir, 'trainer.json'))) throw new CheckpointError(`no complete checkpoint at step ${step} in ${runDir}`);
   const state = readTrainerState(join(dir, 'trainer.json'));
-  for (const [name, model] of Object.entries(variant.models())) loadWeightsInto(model, join(dir, name));
+  for (const [name, model] of Object.entries(variant.models())) {
+    try {
+      loadWeightsInto(model, join(dir, name));
+    } catch (e) {
+      // CGAN's D on classes changed layout (options.classesAt, src/gans/conditional.ts).
+      if (e instanceof CheckpointError && variant.name === 'cgan' && name === 'discriminator' && variant.capabilities.labels !== null) {
+        throw new CheckpointError(`${e.message}; a CGAN run trained before options.classesAt existed opens with "classesAt": "features" added to the options in ${join(runDir, 'config.json')}`);
+      }
+      throw e;
+    }
+  }
   if (opts.optimizers !== false) {
     for (const [name, opt] of Object.entries(variant.optimizers())) await loadOptimizer(opt, join(dir, 'optimizer', name));
   }
