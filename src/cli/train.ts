@@ -29,7 +29,8 @@ export const DEFAULT_TRAIN: RunConfigInput = {
   batchSize: 64,
   optimizerG: DEFAULT_ADAM,
   optimizerD: DEFAULT_ADAM,
-  options: { emaDecay: 0.995 },
+  // R1 at γ = 1: FD 51 → 44 and class KL 0.044 → 0.019 for +23% step time (docs/quality.md).
+  options: { emaDecay: 0.995, r1Gamma: 1 },
 };
 
 export const TRAIN_HELP = `Usage: gankit train [flags]
