@@ -30,6 +30,7 @@ interface SampleAnswer {
   shape: number[];
   pixels?: string;
   points?: number[];
+  words?: string[];
   tags: string[];
   matching: number | null;
   seed: number;
@@ -155,6 +156,21 @@ export class RunViewer {
     if (!this.model) $('rv-gen-info').textContent = `A generator conditioned on ${this.tagNames.length} tags: tick some and press “Sample with these tags”, or Sample for the data's own tag sets.`;
   }
 
+  /** Runs on `--data words` or `--data text:FILE` (src/data/text.ts). */
+  private isTextRun(): boolean {
+    const data = String(this.run?.config.data ?? '');
+    return data === 'words' || data.startsWith('text:');
+  }
+
+  /** A text run's samples: one sequence per line, in place of the canvas. */
+  private showWords(words: string[], step: number): void {
+    const list = $('rv-words');
+    list.replaceChildren(...words.map((w) => Object.assign(document.createElement('li'), { textContent: w === '' ? '(empty)' : w })));
+    list.hidden = false;
+    $('rv-gen').hidden = true;
+    $('rv-gen-info').textContent = `${words.length} sequences from G at step ${step}, decoded as gankit sample --out FILE.txt writes them.`;
+  }
+
   private tickedTags(): string[] {
     return [...document.querySelectorAll<HTMLInputElement>('#rv-tags input:checked')].map((b) => b.value);
   }
@@ -177,6 +193,11 @@ export class RunViewer {
       const res = await fetch(`api/sample?${q}`);
       const body = (await res.json()) as SampleAnswer | { error: string };
       if ('error' in body) throw new Error(body.error);
+      if (body.words) {
+        this.showWords(body.words, body.step);
+        setStatus('rv-status', `sampled step ${body.step} on the server`);
+        return;
+      }
       const values = body.pixels ? Float32Array.from(atob(body.pixels), (ch) => ch.charCodeAt(0) / 255) : Float32Array.from(body.points ?? []);
       const n = body.shape[0];
       const given = body.tags.length === 0 ? 'tag sets drawn from the data' : body.matching ? `${body.tags.join(', ')} on every sample (the other tags as in the ${body.matching.toLocaleString('en-US')} training samples that carry ${body.tags.length === 1 ? 'it' : 'them'})` : `exactly ${body.tags.join(', ')}: no training sample carries all of them, so G sees a tag set it never trained on`;
@@ -314,8 +335,8 @@ export class RunViewer {
   async sample(): Promise<void> {
     const url = $<HTMLSelectElement>('rv-ckpt').value;
     if (!url) return;
-    // A tag run's G needs tag sets from its data: the server draws those.
-    if (this.tagNames) return this.sampleOnServer([]);
+    // A tag run's G needs tag sets from its data, a text run's output its vocabulary: the server has both.
+    if (this.tagNames || this.isTextRun()) return this.sampleOnServer([]);
     try {
       if (this.modelUrl !== url) {
         setStatus('rv-status', `loading ${url}…`);

@@ -43,6 +43,8 @@ export interface SampleAnswer {
   pixels?: string;
   /** Points: the coordinates, row-major. */
   points?: number[];
+  /** Text runs: the generated sequences, decoded (what `gankit sample --out FILE.txt` writes). */
+  words?: string[];
   /** The tags every sample carries (as the run names them); empty: the data's own tag sets. */
   tags: string[];
   /** Tag runs: how many of the data's tag sets carry every asked tag (0: none, so G gets exactly those). */
@@ -153,7 +155,11 @@ export class RunSampler {
         import('../train/sampling.js'),
         import('../data/text.js'),
       ]);
-      if (isTextDataset(run.data)) throw new SampleRequestError('this is a text run: the viewer draws images and points (use gankit sample --out FILE.txt)', 400);
+      if (isTextDataset(run.data)) {
+        const { drawTexts } = await import('../train/sampling.js');
+        const words = drawTexts(run.variant, run.data, n, { seed, stream: SAMPLE_STREAM });
+        return { step: run.startStep, kind: 'text', shape: [n], words, tags: [], matching: null, seed };
+      }
       let tags: number[] | undefined;
       let tagNames: string[] = [];
       try {
