@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
-import type { NativeBackend } from './backend.js';
+import type { KernelBackend } from './kernel-backend.js';
 import { logitsGradient, softmaxGradValues } from './softmax-grad.js';
 
 export const ATTENTION_SOFTMAX = 'GankitAttentionSoftmax';
@@ -38,14 +38,14 @@ function dims(kernel: string, qk: TensorInfo): [number, number, number] {
   return [batch, m, dd / 2];
 }
 
-function values(backend: NativeBackend, t: TensorInfo): Float32Array {
+function values(backend: KernelBackend, t: TensorInfo): Float32Array {
   const v = backend.data.get(t.dataId).values;
   return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
 }
 
 function attentionSoftmaxKernel(addon: NativeAddon): KernelFunc {
   return (args) => {
-    const backend = args.backend as unknown as NativeBackend;
+    const backend = args.backend as unknown as KernelBackend;
     const qk = args.inputs.qk as TensorInfo;
     const [batch, m, d] = dims(ATTENTION_SOFTMAX, qk);
     const shape = [batch, m, m];
@@ -58,7 +58,7 @@ function attentionSoftmaxKernel(addon: NativeAddon): KernelFunc {
 
 function attentionBackwardKernel(addon: NativeAddon): KernelFunc {
   return (args) => {
-    const backend = args.backend as unknown as NativeBackend;
+    const backend = args.backend as unknown as KernelBackend;
     const { dy, y, qk } = args.inputs as Record<string, TensorInfo>;
     const [batch, m, d] = dims(ATTENTION_BACKWARD, qk);
     if (backend.isZero(dy)) return backend.zeroOutput(qk.shape.slice());
@@ -70,7 +70,7 @@ function attentionBackwardKernel(addon: NativeAddon): KernelFunc {
 
 function attentionApplyKernel(addon: NativeAddon): KernelFunc {
   return (args) => {
-    const backend = args.backend as unknown as NativeBackend;
+    const backend = args.backend as unknown as KernelBackend;
     const { y, v, qk } = args.inputs as Record<string, TensorInfo>;
     const [batch, m] = dims(ATTENTION_APPLY, qk);
     const c = v.shape[2];
@@ -83,7 +83,7 @@ function attentionApplyKernel(addon: NativeAddon): KernelFunc {
 
 function attentionApplyBackwardKernel(addon: NativeAddon): KernelFunc {
   return (args) => {
-    const backend = args.backend as unknown as NativeBackend;
+    const backend = args.backend as unknown as KernelBackend;
     const { dO, y, v, qk } = args.inputs as Record<string, TensorInfo>;
     const [batch, m, d] = dims(ATTENTION_APPLY_BACKWARD, qk);
     const c = v.shape[2];
@@ -126,7 +126,7 @@ const attentionGradient: GradConfig = {
   gradFunc: (dy, saved) => {
     const [qk, y] = saved;
     // known zeros where GankitAttentionApply took the map's derivative on to qk itself
-    if ((tf.backend() as Partial<NativeBackend>).isZero?.(dy as Tensor)) return { qk: () => tf.zerosLike(qk) };
+    if ((tf.backend() as Partial<KernelBackend>).isZero?.(dy as Tensor)) return { qk: () => tf.zerosLike(qk) };
     return { qk: () => tf.engine().runKernel(ATTENTION_BACKWARD, { dy: dy as Tensor, y, qk }, {} as NamedAttrMap) as Tensor };
   },
 };

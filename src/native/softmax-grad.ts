@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import type { GradConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
-import type { NativeBackend } from './backend.js';
+import type { KernelBackend } from './kernel-backend.js';
 
 export const SOFTMAX_GRAD = 'GankitSoftmaxGrad';
 
@@ -34,7 +34,7 @@ function jsSoftmaxGrad(y: ArrayLike<number>, dy: ArrayLike<number>, cols: number
 /** The kernel: reads dy and y only (of whatever other inputs a caller's gradient needs). */
 export function softmaxGradValues(addon: NativeAddon): KernelFunc {
   return (args) => {
-    const backend = args.backend as unknown as NativeBackend;
+    const backend = args.backend as unknown as KernelBackend;
     const dy = args.inputs.dy as TensorInfo, y = args.inputs.y as TensorInfo;
     if (backend.isZero(dy)) return backend.zeroOutput(y.shape);
     const n = tf.util.sizeFromShape(y.shape);
