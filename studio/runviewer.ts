@@ -4,6 +4,7 @@ import { mixtures, type MixtureName } from '../src/data/mixtures.js';
 import { Rng } from '../src/train/rng.js';
 import { COLORS, View, drawImageGrid, drawPoints, lineChart, type Series } from './draw.js';
 import { $, setStatus } from './dom.js';
+import type { RunCondition, SampleAnswer } from '../src/studio/sample-api.js';
 
 /** What the server's /api/run returns (src/studio/server.ts RunSummary). */
 interface RunSummary {
@@ -14,26 +15,6 @@ interface RunSummary {
   checkpoints: { step: number; generator: string | null; discriminator: string | null }[];
   report: string | null;
   evaluation: Record<string, unknown> | { error: string } | null;
-}
-
-/** What the server's /api/condition returns (src/studio/run-sampler.ts RunCondition). */
-interface RunCondition {
-  kind: 'none' | 'classes' | 'tags';
-  classes?: number;
-  tags?: string[];
-}
-
-/** What the server's /api/sample returns (src/studio/run-sampler.ts SampleAnswer). */
-interface SampleAnswer {
-  step: number;
-  kind: string;
-  shape: number[];
-  pixels?: string;
-  points?: number[];
-  words?: string[];
-  tags: string[];
-  matching: number | null;
-  seed: number;
 }
 
 /** The variants that may condition on tags (src/gans/conditional.ts CONDITIONAL_VARIANTS). */

@@ -3,6 +3,7 @@ import { removeStaleTemps } from '../io/atomic.js';
 import { initBackend, NODE_BACKENDS, type BackendRequest } from '../backend/index.js';
 import { openTrainedRun, parseFlags, intFlag, choiceFlag, numberFlag, refuseExisting } from './args.js';
 import { drawSamples, drawTexts } from '../train/sampling.js';
+import { STREAM } from '../core/streams.js';
 import { isTextDataset } from '../data/text.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { writeNpy } from '../io/npy.js';
@@ -87,12 +88,12 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   // A sample write killed before now left its temp file beside --out.
   if (!toFolder) removeStaleTemps(dirname(values.out), `.${basename(values.out)}.`);
   if (ext === '.txt' && isTextDataset(run.data)) {
-    const texts = drawTexts(run.variant, run.data, n, { seed, stream: 9 });
+    const texts = drawTexts(run.variant, run.data, n, { seed, stream: STREAM.sampleNoise });
     writeFileAtomic(values.out, texts.join('\n') + '\n');
     console.log(`wrote ${n} sequences from ${values.run} step ${run.startStep} to ${values.out}`);
     return 0;
   }
-  const samples = drawSamples(run.variant, run.data, n, { seed, stream: 9, label, tags, truncation });
+  const samples = drawSamples(run.variant, run.data, n, { seed, stream: STREAM.sampleNoise, label, tags, truncation });
   if (tagNames && samples.tagMatches === 0) {
     console.error(`gankit: no sample in '${run.config.data}' has all of: ${tagNames.join(', ')}; every sample is conditioned on exactly those tags (a set G never saw in training)`);
   }

@@ -2,6 +2,10 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunConfig, RUN_FILES } from '../train/run-folder.js';
 import type { RunHandle } from '../train/run.js';
+import { STREAM } from '../core/streams.js';
+import type { RunCondition, SampleAnswer } from './sample-api.js';
+
+export type { RunCondition, SampleAnswer } from './sample-api.js';
 
 /**
  * What the run viewer asks the studio server to draw: `gankit sample --run DIR --tags …`
@@ -24,39 +28,11 @@ export class SampleRequestError extends Error {
   }
 }
 
-/** What a run's generator is conditioned on, for the viewer's controls. */
-export interface RunCondition {
-  kind: 'none' | 'classes' | 'tags';
-  /** Classes of a class run. */
-  classes?: number;
-  /** Tag names of a tag run, in the order its generator takes them. */
-  tags?: string[];
-}
-
-/** Samples as the viewer draws them. */
-export interface SampleAnswer {
-  step: number;
-  kind: string;
-  /** [n, h, w, c] for images, [n, 2] for points. */
-  shape: number[];
-  /** Images: the pixels as bytes (round(255·v), v in [0, 1]), base64. */
-  pixels?: string;
-  /** Points: the coordinates, row-major. */
-  points?: number[];
-  /** Text runs: the generated sequences, decoded (what `gankit sample --out FILE.txt` writes). */
-  words?: string[];
-  /** The tags every sample carries (as the run names them); empty: the data's own tag sets. */
-  tags: string[];
-  /** Tag runs: how many of the data's tag sets carry every asked tag (0: none, so G gets exactly those). */
-  matching: number | null;
-  seed: number;
-}
-
 /** The most samples one request draws (the viewer shows 64). */
 export const MAX_SAMPLES_PER_REQUEST = 256;
 
 /** The stream `gankit sample` draws from (src/cli/sample.ts), so the same seed gives the same samples. */
-const SAMPLE_STREAM = 9;
+const SAMPLE_STREAM = STREAM.sampleNoise;
 
 /** Refuses when `rel` under `root`, or any folder on the way, or anything inside it, is a symbolic link. */
 export function assertNoLinks(root: string, rel: string): void {

@@ -143,6 +143,15 @@ export async function waitIteration(page: Page, id: string, atLeast: number, tim
 }
 
 /** Waits until an element's text matches. */
+/** Sets a lab control as a user would: picks a select's option, or types into an input and commits it. */
+export async function setInput(page: Page, id: string, value: string): Promise<void> {
+  if ((await page.locator(`#${id}`).evaluate((e) => e.tagName)) === 'SELECT') await page.selectOption(`#${id}`, value);
+  else {
+    await page.fill(`#${id}`, value);
+    await page.dispatchEvent(`#${id}`, 'change');
+  }
+}
+
 export async function waitText(page: Page, id: string, re: RegExp, timeout = 30_000): Promise<void> {
   await page.waitForFunction(([i, src]) => new RegExp(src as string).test(document.getElementById(i as string)?.textContent ?? ''), [id, re.source] as const, { timeout });
 }

@@ -2,9 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { smileyPoints } from '../../studio/lab-presets.js';
-import { SHOTS, closeStudio, iteration, openStudio, studioFixture, textOf, waitIteration, waitText } from './harness.js';
+import { SHOTS, closeStudio, iteration, openStudio, studioFixture, textOf, waitIteration, waitText, setInput } from './harness.js';
 
 /** What the studio has beyond GAN Lab: presets, the lab in a link, eval.json in the run viewer (slow motion: lab-slow-motion.test.ts). */
 
@@ -13,14 +12,6 @@ const fx = studioFixture('ring8-eval', (runDir) => {
   writeFileSync(join(runDir, 'eval.json'), JSON.stringify({ step: 20, n_fake: 2500, modes_covered: 7, modes_total: 8, kl_to_uniform: 0.1234567, sliced_wasserstein: 0.0421 }, null, 2));
   appendFileSync(join(runDir, 'metrics.jsonl'), JSON.stringify({ step: 22, d_loss: 1.0, g_loss: 1.1, modes_captured: 8, gradient_penalty: 0.02, seconds: 3.5 }) + '\n');
 });
-
-const setInput = async (page: Page, id: string, value: string) => {
-  if ((await page.locator(`#${id}`).evaluate((e) => e.tagName)) === 'SELECT') await page.selectOption(`#${id}`, value);
-  else {
-    await page.fill(`#${id}`, value);
-    await page.dispatchEvent(`#${id}`, 'change');
-  }
-};
 
 test('a preset loads data, networks, loss and hyper-parameters in one click', async () => {
   const page = await fx.open();

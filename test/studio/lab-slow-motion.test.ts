@@ -1,20 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { SHOTS, canvasHash, closeStudio, iteration, studioFixture, textOf, waitCanvasChange, waitIteration, waitText } from './harness.js';
+import { SHOTS, canvasHash, closeStudio, iteration, studioFixture, textOf, waitCanvasChange, waitIteration, waitText, setInput } from './harness.js';
 
 /** Slow motion in the 2D lab: one iteration walked update by update. */
 
 const fx = studioFixture('ring8-demo');
-
-const setInput = async (page: Page, id: string, value: string) => {
-  if ((await page.locator(`#${id}`).evaluate((e) => e.tagName)) === 'SELECT') await page.selectOption(`#${id}`, value);
-  else {
-    await page.fill(`#${id}`, value);
-    await page.dispatchEvent(`#${id}`, 'change');
-  }
-};
 
 test('slow motion walks one iteration: D’s steps, then G’s, each drawn and named', async () => {
   const page = await fx.open('', { width: 1400, height: 1000 });
